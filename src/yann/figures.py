@@ -1,0 +1,78 @@
+"""Figures drawn by code. ``draw_network`` draws a small fully connected network with its weights."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .mlp import ACTIVATIONS
+from .validate import as_array, check_choice
+
+
+def draw_network(
+    weights: Sequence,
+    activations: Sequence[str],
+    *,
+    input_names: Sequence[str] | None = None,
+    layer_names: Sequence[str] | None = None,
+    decimals: int = 2,
+    ax: plt.Axes | None = None,
+) -> plt.Figure:
+    """Draw the network whose layer ``i`` has weight matrix ``weights[i]`` of shape (outputs, inputs).
+
+    Nodes are circles in columns, one column per layer; every edge carries its weight; each layer's
+    column is titled with its activation. Returns the figure (call ``plt.show()`` after it).
+    """
+    mats = [as_array(f"weights[{i}]", w, ndim=2) for i, w in enumerate(weights)]
+    if len(activations) != len(mats):
+        raise ValueError(f"activations has {len(activations)} names, expected {len(mats)} (one per layer)")
+    for name in activations:
+        check_choice("activations", name, ACTIVATIONS)
+    for i in range(1, len(mats)):
+        if mats[i].shape[1] != mats[i - 1].shape[0]:
+            raise ValueError(
+                f"weights[{i}] has shape {mats[i].shape}, expected ({mats[i].shape[0]}, "
+                f"{mats[i - 1].shape[0]}) = (outputs, inputs) to follow weights[{i - 1}]"
+            )
+    sizes = [mats[0].shape[1]] + [m.shape[0] for m in mats]
+    input_names = list(input_names or [f"$x_{j + 1}$" for j in range(sizes[0])])
+    layer_names = list(layer_names or ["input"] + [f"layer {i}" for i in range(1, len(mats) + 1)])
+    if len(input_names) != sizes[0]:
+        raise ValueError(f"input_names has {len(input_names)} names, expected {sizes[0]}")
+    if len(layer_names) != len(sizes):
+        raise ValueError(f"layer_names has {len(layer_names)} names, expected {len(sizes)}")
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(2.6 * len(sizes) + 1, 1.3 * max(sizes) + 1.2))
+    else:
+        fig = ax.figure
+    tallest = max(sizes)
+    positions = [
+        [(3.0 * col, (size - 1) / 2 - row) for row in range(size)] for col, size in enumerate(sizes)
+    ]
+    radius = 0.28
+    for layer, matrix in enumerate(mats):
+        for out, (x1, y1) in enumerate(positions[layer + 1]):
+            for inp, (x0, y0) in enumerate(positions[layer]):
+                ax.plot([x0 + radius, x1 - radius], [y0, y1], color="0.55", lw=1, zorder=1)
+                # Label each edge near its end, staggered, so crossing edges stay legible.
+                t = 0.62 + 0.12 * (inp % 2)
+                lx = x0 + radius + t * (x1 - x0 - 2 * radius)
+                ly = y0 + (lx - x0) / (x1 - x0) * (y1 - y0)
+                ax.text(lx, ly, f"{matrix[out, inp]:.{decimals}f}", fontsize=8, ha="center", va="center",
+                        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"), zorder=3)
+    for col, column in enumerate(positions):
+        for row, (x, y) in enumerate(column):
+            face = "#dbe9f6" if col == 0 else "#fde9d4"
+            ax.add_patch(plt.Circle((x, y), radius, fc=face, ec="0.2", zorder=2))
+            label = input_names[row] if col == 0 else f"$a^{{({col})}}_{row + 1}$"
+            ax.text(x, y, label, ha="center", va="center", fontsize=10, zorder=4)
+        title = layer_names[col] if col == 0 else f"{layer_names[col]}\n({activations[col - 1]})"
+        ax.text(column[0][0], (tallest - 1) / 2 + 0.5, title, ha="center", va="bottom", fontsize=10)
+    ax.set_xlim(-0.6, 3.0 * (len(sizes) - 1) + 0.6)
+    ax.set_ylim(-(tallest - 1) / 2 - 0.6, (tallest - 1) / 2 + 1.45)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return fig

@@ -1,0 +1,38 @@
+"""Glue values into the book's prose, with fixed decimals; a no-op where myst-nb is missing.
+
+In the book, ``{glue:text}`name``` shows a value computed in the notebook, so no result is typed by
+hand. On Colab myst-nb is not installed and gluing is skipped silently.
+"""
+
+from __future__ import annotations
+
+from .printing import fmt
+
+
+class _Text:
+    """An object whose plain-text representation is exactly ``text`` (no quotes around it)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def glue(name: str, value, decimals: int | None = 4) -> None:
+    """Store ``value`` under ``name`` for the book.
+
+    Numbers, vectors and matrices are stored as text with ``decimals`` places. Pass
+    ``decimals=None`` to glue an object as it is (a figure, a string, a sympy expression).
+    """
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"name is {name!r}, expected a non-empty string")
+    try:
+        from myst_nb import glue as myst_glue
+    except ImportError:  # Colab, or any environment without the book toolchain
+        return
+    if decimals is not None:
+        value = _Text(fmt(value, decimals))
+    elif isinstance(value, str):
+        value = _Text(value)
+    myst_glue(name, value, display=False)

@@ -1,0 +1,215 @@
+"""A fully connected network in numpy: forward pass, reverse-mode backward pass, SGD step.
+
+The backward pass is written as vector-Jacobian products: each stage receives the gradient of the
+loss with respect to its output and returns the gradient with respect to its input, so no Jacobian
+matrix is ever formed. Inputs may be one sample (1-D, as in the book's equations) or a batch
+(2-D, one sample per row); losses are means over every output of every sample.
+
+Convention: a layer's ``W`` has shape (outputs, inputs) and computes ``z = W a + b``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from .validate import (
+    as_array,
+    check_choice,
+    check_probability_labels,
+    check_same_dtype,
+    check_shape,
+)
+
+ACTIVATIONS = ("relu", "sigmoid", "tanh", "identity")
+LOSSES = ("bce", "mse", "mae")
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One dense layer: ``activation(W a + b)`` with ``W`` of shape (outputs, inputs)."""
+
+    W: np.ndarray
+    b: np.ndarray
+    activation: str
+
+    def __post_init__(self) -> None:
+        W = as_array("W", self.W, ndim=2)
+        b = as_array("b", self.b, ndim=1)
+        if b.shape == (W.shape[1],) and W.shape[0] != W.shape[1]:
+            raise ValueError(
+                f"W has shape {W.shape}, expected {W.shape[::-1]} = (outputs, inputs) to match b of "
+                f"shape {b.shape}; W looks transposed, as in the (inputs, outputs) layout of a Keras kernel"
+            )
+        check_shape("b", b, (W.shape[0],), f"(outputs,) to match W of shape {W.shape} = (outputs, inputs)")
+        check_same_dtype({"W": W, "b": b})
+        check_choice("activation", self.activation, ACTIVATIONS)
+        object.__setattr__(self, "W", W)
+        object.__setattr__(self, "b", b)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.W.shape
+
+
+@dataclass(frozen=True)
+class Forward:
+    """Everything the forward pass computed: the input and, per layer, ``z`` and ``a``."""
+
+    x: np.ndarray
+    z: tuple[np.ndarray, ...]
+    a: tuple[np.ndarray, ...]
+
+    @property
+    def output(self) -> np.ndarray:
+        return self.a[-1]
+
+
+@dataclass(frozen=True)
+class Gradients:
+    """The loss and the gradient of each layer's ``W`` and ``b``, in the parameters' own shapes."""
+
+    loss: float
+    W: tuple[np.ndarray, ...]
+    b: tuple[np.ndarray, ...]
+    forward: Forward
+
+
+def _check_network(layers: Sequence[Layer], x: np.ndarray) -> None:
+    if len(layers) == 0:
+        raise ValueError("layers is empty, expected at least one Layer")
+    for i, layer in enumerate(layers, start=1):
+        if not isinstance(layer, Layer):
+            raise TypeError(f"layers[{i - 1}] is a {type(layer).__name__}, expected a yann.mlp.Layer")
+    width = x.shape[-1]
+    for i, layer in enumerate(layers, start=1):
+        if layer.W.shape[1] != width:
+            raise ValueError(
+                f"W{i} has shape {layer.W.shape}, expected ({layer.W.shape[0]}, {width}) = "
+                f"(outputs, inputs): its input has {width} values. "
+                "Was it given in the (inputs, outputs) layout of a Keras kernel?"
+                if layer.W.shape[0] == width
+                else f"W{i} has shape {layer.W.shape}, expected (outputs, {width}) = (outputs, inputs): "
+                f"its input has {width} values"
+            )
+        width = layer.W.shape[0]
+    check_same_dtype({"x": x, **{f"W{i}": layer.W for i, layer in enumerate(layers, start=1)}})
+
+
+def activate(name: str, z: np.ndarray) -> np.ndarray:
+    """Apply the activation ``name`` elementwise."""
+    if name == "relu":
+        return np.maximum(z, 0)
+    if name == "sigmoid":
+        return 1 / (1 + np.exp(-z))
+    if name == "tanh":
+        return np.tanh(z)
+    if name == "identity":
+        return z
+    check_choice("activation", name, ACTIVATIONS)
+    raise AssertionError  # unreachable
+
+
+def activation_vjp(name: str, grad_a: np.ndarray, z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """Gradient with respect to ``z`` from the gradient with respect to ``a = f(z)``.
+
+    Each activation's Jacobian is diagonal, so its vector-Jacobian product is an elementwise
+    product; sigmoid and tanh reuse the forward output ``a``. ReLU uses derivative 0 at z = 0,
+    as PyTorch and TensorFlow do.
+    """
+    if name == "relu":
+        return grad_a * (z > 0)
+    if name == "sigmoid":
+        return grad_a * a * (1 - a)
+    if name == "tanh":
+        return grad_a * (1 - a * a)
+    if name == "identity":
+        return grad_a
+    check_choice("activation", name, ACTIVATIONS)
+    raise AssertionError  # unreachable
+
+
+def loss_value(name: str, output: np.ndarray, y: np.ndarray) -> float:
+    """Mean loss over every element: binary cross-entropy, squared error or absolute error."""
+    if name == "bce":
+        return float(-np.mean(y * np.log(output) + (1 - y) * np.log(1 - output)))
+    if name == "mse":
+        return float(np.mean((output - y) ** 2))
+    if name == "mae":
+        return float(np.mean(np.abs(output - y)))
+    check_choice("loss", name, LOSSES)
+    raise AssertionError  # unreachable
+
+
+def loss_vjp(name: str, output: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Gradient of the mean loss with respect to the network's output."""
+    n = output.size
+    if name == "bce":
+        return (output - y) / (output * (1 - output) * n)
+    if name == "mse":
+        return 2 * (output - y) / n
+    if name == "mae":
+        return np.sign(output - y) / n
+    check_choice("loss", name, LOSSES)
+    raise AssertionError  # unreachable
+
+
+def forward(layers: Sequence[Layer], x) -> Forward:
+    """Run the network on ``x``: one sample of shape (inputs,) or a batch of shape (batch, inputs)."""
+    x = as_array("x", x, ndim=(1, 2))
+    _check_network(layers, x)
+    zs, activations = [], []
+    a = x
+    for layer in layers:
+        z = a @ layer.W.T + layer.b
+        a = activate(layer.activation, z)
+        zs.append(z)
+        activations.append(a)
+    return Forward(x=x, z=tuple(zs), a=tuple(activations))
+
+
+def gradients(layers: Sequence[Layer], x, y, loss: str = "bce") -> Gradients:
+    """The loss and every parameter's gradient, by reverse mode (vector-Jacobian products)."""
+    check_choice("loss", loss, LOSSES)
+    values = forward(layers, x)
+    y = as_array("y", y, ndim=values.output.ndim)
+    check_shape("y", y, values.output.shape, "the shape of the network's output")
+    if loss == "bce":
+        check_probability_labels("y", y)
+    y = y.astype(values.output.dtype, copy=False)
+
+    batched = values.x.ndim == 2
+    grad = loss_vjp(loss, values.output, y)
+    grads_W, grads_b = [], []
+    for i in reversed(range(len(layers))):
+        layer = layers[i]
+        grad = activation_vjp(layer.activation, grad, values.z[i], values.a[i])
+        a_in = values.a[i - 1] if i > 0 else values.x
+        if batched:
+            grads_W.append(grad.T @ a_in)
+            grads_b.append(grad.sum(axis=0))
+        else:
+            grads_W.append(np.outer(grad, a_in))
+            grads_b.append(grad)
+        if i > 0:
+            grad = grad @ layer.W
+    return Gradients(
+        loss=loss_value(loss, values.output, y),
+        W=tuple(reversed(grads_W)),
+        b=tuple(reversed(grads_b)),
+        forward=values,
+    )
+
+
+def sgd_step(layers: Sequence[Layer], grads: Gradients, learning_rate: float) -> list[Layer]:
+    """New layers after one plain gradient-descent step: ``p - learning_rate * grad``."""
+    if len(grads.W) != len(layers):
+        raise ValueError(f"grads has {len(grads.W)} layers, expected {len(layers)} to match layers")
+    dtype = layers[0].W.dtype.type
+    lr = dtype(learning_rate)
+    return [
+        Layer(layer.W - lr * gW, layer.b - lr * gb, layer.activation)
+        for layer, gW, gb in zip(layers, grads.W, grads.b)
+    ]

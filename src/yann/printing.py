@@ -1,0 +1,68 @@
+"""Version-stable printing: fixed decimals, never a framework's repr.
+
+Framework reprs change between releases (``grad_fn=<...>``, ``<tf.Variable 'x:0' ...>``, how many
+digits numpy shows). A recorded notebook output must not, so every number a chapter prints goes
+through ``fmt`` or ``show``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .validate import as_array
+
+
+def _number(value: float, decimals: int) -> str:
+    rounded = round(float(value), decimals) + 0.0  # "+ 0.0" turns -0.0 into 0.0
+    return f"{rounded:.{decimals}f}"
+
+
+def fmt(value, decimals: int = 4) -> str:
+    """Format a scalar, vector or matrix (numpy, torch, TensorFlow or nested lists) with fixed decimals.
+
+    Vectors print as ``[0.5740, 0.7480]``; matrices print one row per line, columns aligned.
+    """
+    if not isinstance(decimals, int) or decimals < 0:
+        raise ValueError(f"decimals is {decimals!r}, expected a non-negative int")
+    array = as_array("value", value, ndim=(0, 1, 2))
+    if array.ndim == 0:
+        return _number(array, decimals)
+    if array.ndim == 1:
+        return "[" + ", ".join(_number(v, decimals) for v in array) + "]"
+    cells = [[_number(v, decimals) for v in row] for row in array]
+    width = max((len(c) for row in cells for c in row), default=0)
+    lines = ["[" + ", ".join(c.rjust(width) for c in row) + "]" for row in cells]
+    return "[" + ",\n ".join(lines) + "]"
+
+
+def show(label: str, value, decimals: int = 4) -> None:
+    """Print ``label = value`` with fixed decimals; matrix rows line up under the first."""
+    text = fmt(value, decimals)
+    indent = " " * (len(label) + 3)
+    print(f"{label} = " + text.replace("\n", "\n" + indent))
+
+
+def table(rows: dict[str, dict[str, object]], decimals: int = 4) -> str:
+    """A plain-text table: one row per key of ``rows``, one column per key of the inner dicts.
+
+    Numbers are formatted with ``decimals`` places; other values with ``str``.
+    """
+    columns: list[str] = []
+    for cells in rows.values():
+        columns += [c for c in cells if c not in columns]
+
+    def cell(v) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool):
+            return _number(v, decimals)
+        return str(v)
+
+    body = [[str(name)] + [cell(cells.get(c)) for c in columns] for name, cells in rows.items()]
+    header = [""] + columns
+    widths = [max(len(r[i]) for r in [header] + body) for i in range(len(header))]
+    lines = ["  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths)))]
+    lines.append("  ".join("-" * w for w in widths))
+    for r in body:
+        lines.append("  ".join(v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in enumerate(zip(r, widths))))
+    return "\n".join(lines)
