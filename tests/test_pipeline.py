@@ -22,6 +22,7 @@ NOISE = {
     "a memory address": re.compile(r"at 0x[0-9a-fA-F]{4,}"),
     "a kernel temp path": re.compile(r"ipykernel_\d+|/tmp/"),
     "a framework repr": re.compile(r"grad_fn=<|<tf\.Variable|<KerasVariable"),
+    "a file path of this machine": re.compile(r"site-packages|/work/|/root/|/home/"),
 }
 
 
@@ -62,6 +63,9 @@ def test_no_noise_in_stored_outputs(twin: Path):
     for index, cell in enumerate(_code_cells(json.loads(twin.read_text()))):
         for output in cell.get("outputs", []):
             assert output.get("name") != "stderr", f"{twin.name} code cell {index} recorded stderr"
+            assert output["output_type"] != "error", (
+                f"{twin.name} code cell {index} recorded a traceback; use yann.printing.expect_error"
+            )
             text = json.dumps(output.get("data", output.get("text", "")))
             for what, pattern in NOISE.items():
                 assert not pattern.search(text), f"{twin.name} code cell {index} recorded {what}"

@@ -33,3 +33,17 @@ def test_bad_input_is_named():
 
 def test_glued_text_has_no_quotes():
     assert repr(_Text("0.8701")) == "0.8701"
+
+
+def test_expect_error_prints_one_line_and_requires_the_error(capsys):
+    from yann.printing import expect_error
+
+    with expect_error(ValueError, contains="shape"):
+        raise ValueError("bad shape\nmore detail")
+    assert capsys.readouterr().out == "ValueError: bad shape\n"
+    with pytest.raises(AssertionError, match="expected ValueError"):
+        with expect_error(ValueError):
+            pass
+    with pytest.raises(KeyError):
+        with expect_error(ValueError):
+            raise KeyError("other")

@@ -66,3 +66,36 @@ def table(rows: dict[str, dict[str, object]], decimals: int = 4) -> str:
     for r in body:
         lines.append("  ".join(v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in enumerate(zip(r, widths))))
     return "\n".join(lines)
+
+
+class expect_error:
+    """A ``with`` block that must raise one of ``types``; prints ``TypeName: first line of message``.
+
+    Use it for cells that demonstrate an error: the notebook records a short, path-free line instead
+    of a traceback, and the cell fails if the error does not happen. ``contains`` (if given) must
+    occur in the message; ``show_message=False`` prints only the type, for messages that change
+    between library releases.
+    """
+
+    def __init__(self, *types: type[BaseException], contains: str | None = None, show_message: bool = True):
+        if not types:
+            raise ValueError("types is empty, expected at least one exception class")
+        self.types, self.contains, self.show_message = types, contains, show_message
+        self.error: BaseException | None = None
+
+    def __enter__(self) -> "expect_error":
+        return self
+
+    def __exit__(self, kind, error, traceback) -> bool:
+        if error is None:
+            names = ", ".join(t.__name__ for t in self.types)
+            raise AssertionError(f"expected {names}, but the block ran without error")
+        if not isinstance(error, self.types):
+            return False  # an unexpected error propagates
+        message = str(error).strip()
+        if self.contains is not None and self.contains not in message:
+            raise AssertionError(f"{type(error).__name__} message lacks {self.contains!r}: {message}")
+        first_line = message.splitlines()[0] if message else ""
+        print(f"{type(error).__name__}: {first_line}" if self.show_message else f"{type(error).__name__} raised")
+        self.error = error
+        return True
