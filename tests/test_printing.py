@@ -31,8 +31,11 @@ def test_bad_input_is_named():
         glue("", 1.0)
 
 
-def test_glued_text_has_no_quotes():
-    assert repr(_Text("0.8701")) == "0.8701"
+def test_glued_text_keeps_its_trailing_zeros_in_the_book():
+    from myst_nb.core.variables import format_plain_text
+
+    assert format_plain_text(repr(_Text("1.2800")), "") == "1.2800"
+    assert format_plain_text(repr(_Text("[0.5740, 0.7480]")), "") == "[0.5740, 0.7480]"
 
 
 def test_expect_error_prints_one_line_and_requires_the_error(capsys):

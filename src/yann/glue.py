@@ -10,13 +10,18 @@ from .printing import fmt
 
 
 class _Text:
-    """An object whose plain-text representation is exactly ``text`` (no quotes around it)."""
+    """Text that the book shows exactly as formatted.
+
+    myst-nb's ``{glue:text}`` role passes the stored plain text through ``ast.literal_eval``: an
+    unquoted ``1.2800`` would come back as the float 1.28 and lose its trailing zeros. Stored as a
+    quoted string literal it comes back as the string itself.
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
 
     def __repr__(self) -> str:
-        return self.text
+        return repr(self.text)
 
 
 def glue(name: str, value, decimals: int | None = 4) -> None:
