@@ -4,6 +4,7 @@ One job per module:
 
 - ``example``   the running example's parameters and the recorded reference values
 - ``mlp``       a numpy fully connected network: forward pass, reverse-mode backward pass, SGD step
+- ``trace``     training traces: every output, loss, gradient and parameter of gradient descent, step by step
 - ``validate``  argument checks with error messages that name the argument and the expected shape
 - ``printing``  version-stable printing of numbers, vectors and matrices
 - ``glue``      a wrapper around myst-nb's glue that is a no-op where myst-nb is missing (Colab)
