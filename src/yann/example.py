@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import numpy as np
 import sympy
@@ -114,3 +114,23 @@ def reference(name: str) -> np.ndarray:
     """A recorded reference value as a float64 array (see ``REFERENCE_ATOL`` for its precision)."""
     check_choice("name", name, REFERENCE)
     return np.array(REFERENCE[name], dtype=np.float64)
+
+
+def as_layers(source: Example | Sequence[Layer]) -> list[Layer]:
+    """The layers of an :class:`~yann.example.Example` (in float64), or a checked list of Layers."""
+    if isinstance(source, Example):
+        return source.layers(np.float64)
+    layers = list(source)
+    if not layers:
+        raise ValueError("layers is empty, expected at least one yann.mlp.Layer")
+    for i, layer in enumerate(layers):
+        if not isinstance(layer, Layer):
+            raise TypeError(f"layers[{i}] is a {type(layer).__name__}, expected a yann.mlp.Layer")
+    for i in range(1, len(layers)):
+        n_in, n_out = layers[i].W.shape[1], layers[i - 1].W.shape[0]
+        if n_in != n_out:
+            raise ValueError(
+                f"W{i + 1} has shape {layers[i].W.shape}, expected ({layers[i].W.shape[0]}, {n_out}) = "
+                f"(outputs, inputs): layer {i} has {n_out} outputs"
+            )
+    return layers

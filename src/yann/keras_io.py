@@ -24,7 +24,7 @@ from collections.abc import Iterator, Mapping, Sequence
 import numpy as np
 
 from . import mlp
-from .example import Example
+from .example import Example, as_layers
 from .mlp import Layer
 from .tf_env import keras, tf
 from .validate import as_array, check_choice, check_shape
@@ -44,19 +44,6 @@ def dtype_name(dtype) -> str:
     if name not in ("float32", "float64"):
         raise TypeError(f"dtype is {name}, expected float32 or float64")
     return name
-
-
-def as_layers(source: Example | Sequence[Layer]) -> list[Layer]:
-    """The layers of an :class:`~yann.example.Example` (in float64), or a checked list of Layers."""
-    if isinstance(source, Example):
-        return source.layers(np.float64)
-    layers = list(source)
-    if not layers:
-        raise ValueError("layers is empty, expected at least one yann.mlp.Layer")
-    for i, layer in enumerate(layers):
-        if not isinstance(layer, Layer):
-            raise TypeError(f"layers[{i}] is a {type(layer).__name__}, expected a yann.mlp.Layer")
-    return layers
 
 
 # --- the two layout conversions --------------------------------------------------------------

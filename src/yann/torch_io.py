@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .example import Example
+from .example import Example, as_layers
 from .mlp import Layer
 from .validate import as_array, check_choice, check_shape
 
@@ -42,26 +42,6 @@ def torch_dtype(dtype) -> torch.dtype:
     if name not in _DTYPES:
         raise TypeError(f"dtype is {name}, expected float32 or float64")
     return _DTYPES[name]
-
-
-def as_layers(source: Example | Sequence[Layer]) -> list[Layer]:
-    """The layers of an :class:`~yann.example.Example` (in float64), or a checked list of Layers."""
-    if isinstance(source, Example):
-        return source.layers(np.float64)
-    layers = list(source)
-    if not layers:
-        raise ValueError("layers is empty, expected at least one yann.mlp.Layer")
-    for i, layer in enumerate(layers):
-        if not isinstance(layer, Layer):
-            raise TypeError(f"layers[{i}] is a {type(layer).__name__}, expected a yann.mlp.Layer")
-    for i in range(1, len(layers)):
-        n_in, n_out = layers[i].W.shape[1], layers[i - 1].W.shape[0]
-        if n_in != n_out:
-            raise ValueError(
-                f"W{i + 1} has shape {layers[i].W.shape}, expected ({layers[i].W.shape[0]}, {n_out}) = "
-                f"(outputs, inputs): layer {i} has {n_out} outputs"
-            )
-    return layers
 
 
 def tensor(name: str, value, *, dtype=np.float32, shape: tuple[int, ...] | None = None,
