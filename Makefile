@@ -1,17 +1,24 @@
 # YANN: two commands do all the set-up on a fresh machine (Python 3.11 and pip):
 #   make book   build the HTML book from the recorded notebooks (installs only the book toolchain)
-#   make test   run yann's tests and nbval over every chapter (installs the full tested set)
+#   make test   run yann's tests and nbval over every chapter, one chapter as on Colab, and every
+#               page of the book in headless Chromium (installs the full tested set, and as root
+#               Debian's chromium; fetches a local copy of MathJax into .cache/)
 # and, for authors:
 #   make notebooks   re-execute every chapter whose .md changed into its .ipynb twin
 #   make -B notebooks   re-execute them all
 #   make serve   serve the built book on http://localhost:8000
+#   make test-colab   run every chapter as on Colab: alone, in a fresh environment without yann,
+#                     installed by the chapter's own first cell (minutes)
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 CHAPTERS := $(wildcard chapters/*.md)
+# The browser test answers the book's MathJax 3 request from this copy of the npm package.
+MATHJAX_VERSION := 3.2.2
+MATHJAX := .cache/mathjax-$(MATHJAX_VERSION)
 
-.PHONY: book test notebooks serve clean
+.PHONY: book test notebooks serve clean test-colab browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +36,41 @@ book: $(VENV)/.book-installed
 	$(BIN)/jupyter-book build -W -n --keep-going .
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
 
-test: $(VENV)/.test-installed
-	$(BIN)/python -m pytest
+test: $(VENV)/.test-installed browser-deps
+	YANN_MATHJAX_DIR=$(CURDIR)/$(MATHJAX) $(BIN)/python -m pytest
 
-notebooks: $(CHAPTERS:.md=.ipynb)
+test-colab: $(VENV)/.test-installed
+	YANN_COLAB_CHAPTERS=all $(BIN)/python -m pytest -n 2 --dist load tests/test_colab_like.py
+
+# What the browser test needs besides requirements.txt (without it, the test is skipped and says
+# why): Debian's chromium, installed here when missing if we are root (as in CI), and MathJax.
+browser-deps: $(MATHJAX)/es5/tex-mml-chtml.js
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "chromium is missing and this is not root: the browser test will be skipped"; \
+	  fi; \
+	fi
+
+$(MATHJAX)/es5/tex-mml-chtml.js:
+	@if ! command -v npm >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; \
+	fi
+	@if command -v npm >/dev/null; then \
+	  mkdir -p .cache && cd .cache && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null && \
+	  rm -rf mathjax-$(MATHJAX_VERSION) && mkdir mathjax-$(MATHJAX_VERSION) && \
+	  tar -xzf mathjax-$(MATHJAX_VERSION).tgz -C mathjax-$(MATHJAX_VERSION) --strip-components=1 && \
+	  rm mathjax-$(MATHJAX_VERSION).tgz; \
+	else \
+	  echo "npm is missing: no local MathJax, so the browser test will be skipped"; \
+	fi
+
+notebooks: execution_report.md
+
+# The execution report page is regenerated from the timing recorded in the chapter notebooks.
+execution_report.md: $(CHAPTERS:.md=.ipynb) tools/execution_report.py
+	$(BIN)/python tools/execution_report.py
 
 # The install cell is rewritten from _config.yml first, then the chapter is executed into its twin.
 # No --update: with it jupytext 1.19 keeps the old outputs of cells whose source looks unchanged.
