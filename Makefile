@@ -72,9 +72,10 @@ notebooks: execution_report.md
 execution_report.md: $(CHAPTERS:.md=.ipynb) tools/execution_report.py
 	$(BIN)/python tools/execution_report.py
 
-# The install cell is rewritten from _config.yml first, then the chapter is executed into its twin.
+# A twin is stale when its chapter, yann or the install cell changed. The install cell is rewritten
+# from _config.yml first, then the chapter is executed into its twin.
 # No --update: with it jupytext 1.19 keeps the old outputs of cells whose source looks unchanged.
-chapters/%.ipynb: chapters/%.md tools/colab_cell.py _config.yml pyproject.toml | $(VENV)/.test-installed
+chapters/%.ipynb: chapters/%.md $(wildcard src/yann/*.py) tools/colab_cell.py _config.yml pyproject.toml | $(VENV)/.test-installed
 	$(BIN)/python tools/colab_cell.py $<
 	$(BIN)/jupytext --to ipynb --execute $<
 
