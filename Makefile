@@ -7,6 +7,8 @@
 #   make notebooks   re-execute every chapter whose .md changed into its .ipynb twin
 #   make -B notebooks   re-execute them all
 #   make serve   serve the built book on http://localhost:8000
+#   make test-compat   nbval over every chapter with other releases of torch and Keras
+#                      (requirements-compat.txt), in .venv-compat
 #   make test-colab   run every chapter as on Colab: alone, in a fresh environment without yann,
 #                     installed by the chapter's own first cell (minutes)
 
@@ -18,7 +20,7 @@ CHAPTERS := $(wildcard chapters/*.md)
 MATHJAX_VERSION := 3.2.2
 MATHJAX := .cache/mathjax-$(MATHJAX_VERSION)
 
-.PHONY: book test notebooks serve clean test-colab browser-deps
+.PHONY: book test notebooks serve clean test-colab test-compat browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +43,11 @@ test: $(VENV)/.test-installed browser-deps
 
 test-colab: $(VENV)/.test-installed
 	YANN_COLAB_CHAPTERS=all $(BIN)/python -m pytest -n 2 --dist load tests/test_colab_like.py
+
+# The recorded chapters under other releases of torch and Keras (requirements-compat.txt), in a
+# second environment .venv-compat that the script creates on first use (about 7 GB, minutes).
+test-compat:
+	PYTHON=$(PYTHON) tools/test_compat.sh
 
 # What the browser test needs besides requirements.txt (without it, the test is skipped and says
 # why): Debian's chromium, installed here when missing if we are root (as in CI), and MathJax.

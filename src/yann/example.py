@@ -7,6 +7,7 @@ as well as in floating point.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping, Sequence
@@ -120,6 +121,10 @@ def as_layers(source: Example | Sequence[Layer]) -> list[Layer]:
     """The layers of an :class:`~yann.example.Example` (in float64), or a checked list of Layers."""
     if isinstance(source, Example):
         return source.layers(np.float64)
+    if isinstance(source, (Layer, str)) or not isinstance(source, Iterable):
+        raise TypeError(
+            f"layers is a {type(source).__name__}, expected a sequence of yann.mlp.Layer (or an Example)"
+        )
     layers = list(source)
     if not layers:
         raise ValueError("layers is empty, expected at least one yann.mlp.Layer")

@@ -26,6 +26,8 @@ def draw_network(
     column is titled with its activation. Returns the figure (call ``plt.show()`` after it).
     """
     mats = [as_array(f"weights[{i}]", w, ndim=2) for i, w in enumerate(weights)]
+    if not mats:
+        raise ValueError("weights is empty, expected one weight matrix (outputs, inputs) per layer")
     if len(activations) != len(mats):
         raise ValueError(f"activations has {len(activations)} names, expected {len(mats)} (one per layer)")
     for name in activations:

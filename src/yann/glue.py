@@ -32,12 +32,13 @@ def glue(name: str, value, decimals: int | None = 4) -> None:
     """
     if not isinstance(name, str) or not name:
         raise ValueError(f"name is {name!r}, expected a non-empty string")
-    try:
-        from myst_nb import glue as myst_glue
-    except ImportError:  # Colab, or any environment without the book toolchain
-        return
+    # Formatting checks the value, so a bad one fails on Colab too, where nothing is stored.
     if decimals is not None:
         value = _Text(fmt(value, decimals))
     elif isinstance(value, str):
         value = _Text(value)
+    try:
+        from myst_nb import glue as myst_glue
+    except ImportError:  # Colab, or any environment without the book toolchain
+        return
     myst_glue(name, value, display=False)

@@ -185,10 +185,20 @@ def _check_size(name: str, n) -> None:
         raise ValueError(f"{name} is {n!r}, expected a positive int")
 
 
+_NON_FINITE = (sp.S.NaN, sp.S.Infinity, sp.S.NegativeInfinity, sp.S.ComplexInfinity)
+
+
+def _finite(name: str, m: sp.Matrix) -> sp.Matrix:
+    """``m`` itself, or raise if an entry is or holds nan or an infinity."""
+    if any(entry.has(*_NON_FINITE) for entry in m):
+        raise ValueError(f"{name} holds non-finite values (nan or inf); expected finite numbers")
+    return m
+
+
 def _as_matrix(name: str, value) -> sp.Matrix:
-    """``value`` as a sympy Matrix; a 1-D sequence or array becomes a column."""
+    """``value`` as a sympy Matrix of finite entries; a 1-D sequence or array becomes a column."""
     if isinstance(value, sp.MatrixBase):
-        return sp.Matrix(value)
+        return _finite(name, sp.Matrix(value))
     if isinstance(value, sp.Basic):
         raise TypeError(f"{name} is a sympy {type(value).__name__}, expected a Matrix or a 1-D/2-D array")
     try:
@@ -196,10 +206,17 @@ def _as_matrix(name: str, value) -> sp.Matrix:
     except (TypeError, ValueError) as error:  # pragma: no cover - ragged input
         raise TypeError(f"{name} must be a sympy Matrix or array-like, got {type(value).__name__}") from error
     if array.ndim == 1:
-        return sp.Matrix([sp.sympify(v) for v in array])
+        return _finite(name, sp.Matrix([sp.sympify(v) for v in array]))
     if array.ndim == 2:
-        return sp.Matrix([[sp.sympify(v) for v in row] for row in array])
+        return _finite(name, sp.Matrix([[sp.sympify(v) for v in row] for row in array]))
     raise ValueError(f"{name} has shape {array.shape} ({array.ndim}-D), expected a 1-D or 2-D array")
+
+
+def _check_labels(y: sp.Matrix) -> None:
+    """Binary cross-entropy needs labels in [0, 1]; symbolic labels pass."""
+    for k, value in enumerate(y):
+        if value.is_number and not 0 <= float(value) <= 1:
+            raise ValueError(f"y[{k}] is {float(value):g}, expected a label in [0, 1] for binary cross-entropy")
 
 
 def _column(name: str, value, n: int | None = None, meaning: str = "") -> sp.Matrix:
@@ -257,10 +274,12 @@ def unflatten(flat, shape: tuple[int, int]):
 def bce_jacobian(a, y) -> sp.Matrix:
     """J(E) of ``E = -1/n Σ (y_k ln a_k + (1 - y_k) ln(1 - a_k))`` with respect to ``a``: 1 x n.
 
-    Entry k is ``(a_k - y_k) / (n a_k (1 - a_k))``. Numeric ``a`` must lie strictly between 0 and 1.
+    Entry k is ``(a_k - y_k) / (n a_k (1 - a_k))``. Numeric ``a`` must lie strictly between 0 and 1,
+    numeric labels ``y`` in [0, 1].
     """
     a = _column("a", a)
     y = _column("y", y, a.rows, "to match a")
+    _check_labels(y)
     n = a.rows
     for k, value in enumerate(a):
         if value.is_number and not 0 < float(value) < 1:
@@ -325,7 +344,12 @@ def tidy(value):
     """
     if isinstance(value, sp.MatrixBase):
         return value.applyfunc(tidy)
-    expr = sp.sympify(value)
+    try:
+        expr = sp.sympify(value)
+    except sp.SympifyError:
+        expr = None
+    if not isinstance(expr, sp.Basic):
+        raise TypeError(f"value is a {type(value).__name__}, expected a sympy expression, a number or a Matrix")
     if expr.is_Atom:
         return expr
     applied = sorted(expr.atoms(sp.Function), key=sp.default_sort_key)
@@ -429,6 +453,7 @@ def bce_loss(a, y):
     """Binary cross-entropy averaged over the outputs, as an exact expression."""
     a = _column("a", a)
     y = _column("y", y, a.rows, "to match a")
+    _check_labels(y)
     n = a.rows
     return -sum(y[k] * sp.log(a[k]) + (1 - y[k]) * sp.log(1 - a[k]) for k in range(n)) / n
 

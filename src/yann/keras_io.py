@@ -245,6 +245,9 @@ def check_forward(model, source: Example | Sequence[Layer], x, *, rtol: float = 
     """
     layers = as_layers(source)
     x = as_array("x", x, ndim=(1, 2))
+    n_in = layers[0].W.shape[1]
+    if x.shape[-1] != n_in:
+        raise ValueError(f"x has shape {x.shape}, expected ({n_in},) or (batch, {n_in}): the network has {n_in} inputs")
     batch = x if x.ndim == 2 else x[None, :]
     dtype = dense_layers(model)[0].kernel.dtype
     got = _numpy("model output", model(batch.astype(dtype), training=False))

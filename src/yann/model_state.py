@@ -12,6 +12,7 @@ Keras and h5py are imported lazily, inside the functions that need them.
 from __future__ import annotations
 
 import io
+import numbers
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .validate import as_array, check_shape
+from .validate import as_array, check_same_dtype, check_shape
 
 Params = list[tuple[np.ndarray, np.ndarray]]
 
@@ -143,11 +144,16 @@ def sgd_update(
     numpy would broadcast a bias gradient of shape (1,) into a bias of shape (2,) without a word;
     this refuses it, naming the parameter.
     """
+    if isinstance(learning_rate, (bool, np.bool_)) or not isinstance(learning_rate, numbers.Real):
+        raise TypeError(f"learning_rate is a {type(learning_rate).__name__}, expected a positive number")
+    if not (np.isfinite(learning_rate) and learning_rate > 0):
+        raise ValueError(f"learning_rate is {learning_rate}, expected a positive finite number")
     if len(grads) != len(params):
         raise ValueError(f"grads has {len(grads)} layers, expected {len(params)} to match params")
     new = []
     for i, ((W, b), (gW, gb)) in enumerate(zip(params, grads), start=1):
         W, b = as_array(f"W{i}", W, ndim=2), as_array(f"b{i}", b, ndim=1)
+        check_same_dtype({f"W{i}": W, f"b{i}": b})
         gW, gb = as_array(f"grad W{i}", gW), as_array(f"grad b{i}", gb)
         check_shape(f"grad W{i}", gW, W.shape, f"the shape of W{i}")
         check_shape(f"grad b{i}", gb, b.shape, f"the shape of b{i}")

@@ -7,6 +7,8 @@ through ``fmt`` or ``show``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from .validate import as_array
@@ -17,13 +19,17 @@ def _number(value: float, decimals: int) -> str:
     return f"{rounded:.{decimals}f}"
 
 
+def _check_decimals(decimals) -> None:
+    if not isinstance(decimals, int) or isinstance(decimals, bool) or decimals < 0:
+        raise ValueError(f"decimals is {decimals!r}, expected a non-negative int")
+
+
 def fmt(value, decimals: int = 4) -> str:
     """Format a scalar, vector or matrix (numpy, torch, TensorFlow or nested lists) with fixed decimals.
 
     Vectors print as ``[0.5740, 0.7480]``; matrices print one row per line, columns aligned.
     """
-    if not isinstance(decimals, int) or decimals < 0:
-        raise ValueError(f"decimals is {decimals!r}, expected a non-negative int")
+    _check_decimals(decimals)
     array = as_array("value", value, ndim=(0, 1, 2))
     if array.ndim == 0:
         return _number(array, decimals)
@@ -37,6 +43,8 @@ def fmt(value, decimals: int = 4) -> str:
 
 def show(label: str, value, decimals: int = 4) -> None:
     """Print ``label = value`` with fixed decimals; matrix rows line up under the first."""
+    if not isinstance(label, str):
+        raise TypeError(f"label is a {type(label).__name__}, expected a str")
     text = fmt(value, decimals)
     indent = " " * (len(label) + 3)
     print(f"{label} = " + text.replace("\n", "\n" + indent))
@@ -45,16 +53,25 @@ def show(label: str, value, decimals: int = 4) -> None:
 def table(rows: dict[str, dict[str, object]], decimals: int = 4) -> str:
     """A plain-text table: one row per key of ``rows``, one column per key of the inner dicts.
 
-    Numbers are formatted with ``decimals`` places; other values with ``str``.
+    Numbers are formatted with ``decimals`` places (they must be finite); other values with ``str``;
+    ``None`` leaves the cell empty.
     """
+    _check_decimals(decimals)
+    if not isinstance(rows, Mapping):
+        raise TypeError(f"rows is a {type(rows).__name__}, expected a dict of dicts (row name -> column -> value)")
     columns: list[str] = []
-    for cells in rows.values():
+    for name, cells in rows.items():
+        if not isinstance(cells, Mapping):
+            raise TypeError(f"rows[{name!r}] is a {type(cells).__name__}, expected a dict (column -> value)")
+        for column, v in cells.items():
+            if isinstance(v, (float, np.floating)) and not np.isfinite(v):
+                raise ValueError(f"rows[{name!r}][{column!r}] is {v}, expected a finite number")
         columns += [c for c in cells if c not in columns]
 
     def cell(v) -> str:
         if v is None:
             return ""
-        if isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool):
+        if _is_number(v):
             return _number(v, decimals)
         return str(v)
 
@@ -66,6 +83,10 @@ def table(rows: dict[str, dict[str, object]], decimals: int = 4) -> str:
     for r in body:
         lines.append("  ".join(v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in enumerate(zip(r, widths))))
     return "\n".join(lines)
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, (bool, np.bool_))
 
 
 class expect_error:
@@ -80,6 +101,9 @@ class expect_error:
     def __init__(self, *types: type[BaseException], contains: str | None = None, show_message: bool = True):
         if not types:
             raise ValueError("types is empty, expected at least one exception class")
+        for i, t in enumerate(types):
+            if not (isinstance(t, type) and issubclass(t, BaseException)):
+                raise TypeError(f"types[{i}] is {t!r}, expected an exception class such as ValueError")
         self.types, self.contains, self.show_message = types, contains, show_message
         self.error: BaseException | None = None
 

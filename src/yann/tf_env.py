@@ -13,6 +13,7 @@ Both only work if set before the first ``import tensorflow`` in the process.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import sys
@@ -28,6 +29,16 @@ if "tensorflow" in sys.modules and any(os.environ.get(k) != v for k, v in _SETTI
         stacklevel=2,
     )
 os.environ.update(_SETTINGS)
+
+# TensorFlow 2.20 and later load their library with RTLD_GLOBAL, which puts TensorFlow's own copy of
+# LLVM in the process's global symbols; Triton, which CUDA builds of torch import lazily (the first
+# torch.optim optimizer does), then binds to it and crashes the interpreter (tensorflow/tensorflow
+# issue 124205). Loaded first, Triton keeps its own LLVM. Colab has both, as has any CUDA build of torch.
+if "tensorflow" not in sys.modules and importlib.util.find_spec("triton") is not None:
+    try:
+        import triton  # noqa: E402, F401
+    except Exception:  # a broken Triton is torch's business; TensorFlow still works without it
+        pass
 
 import tensorflow as tf  # noqa: E402
 import keras  # noqa: E402
