@@ -6,6 +6,12 @@ matrix is ever formed. Inputs may be one sample (1-D, as in the book's equations
 (2-D, one sample per row); losses are means over every output of every sample.
 
 Convention: a layer's ``W`` has shape (outputs, inputs) and computes ``z = W a + b``.
+
+Cost: the work is the matrix products, three per layer and step (``z = a W^T`` forward, then
+``grad^T a`` for the weights and ``grad W`` for the layer below; the first layer skips the last).
+Everything else touches each value once or a few times: no loops over units or samples, no copies
+of the weights. ``sgd_step`` writes each new weight matrix once and skips the conversions and shape
+checks of ``Layer``, which its arrays cannot fail; it still checks that every new weight is finite.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import numpy as np
 from .validate import (
     as_array,
     check_choice,
+    check_finite,
     check_probability_labels,
     check_same_dtype,
     check_shape,
@@ -52,6 +59,21 @@ class Layer:
     @property
     def shape(self) -> tuple[int, int]:
         return self.W.shape
+
+    @classmethod
+    def _trusted(cls, W: np.ndarray, b: np.ndarray, activation: str) -> Layer:
+        """A Layer from arrays already known to have the right shapes and dtype (``sgd_step``'s).
+
+        Skips ``__post_init__``'s conversions and shape checks; only finiteness, the one property
+        a gradient step can break, is checked, with the same message as the full check.
+        """
+        check_finite("W", W)
+        check_finite("b", b)
+        layer = object.__new__(cls)
+        object.__setattr__(layer, "W", W)
+        object.__setattr__(layer, "b", b)
+        object.__setattr__(layer, "activation", activation)
+        return layer
 
 
 @dataclass(frozen=True)
@@ -163,7 +185,8 @@ def forward(layers: Sequence[Layer], x) -> Forward:
     zs, activations = [], []
     a = x
     for layer in layers:
-        z = a @ layer.W.T + layer.b
+        z = a @ layer.W.T  # (batch, in) @ (in, out): W.T is a view, BLAS reads W as it is stored
+        z += layer.b  # in place: no second (batch, out) array
         a = activate(layer.activation, z)
         zs.append(z)
         activations.append(a)
@@ -203,13 +226,28 @@ def gradients(layers: Sequence[Layer], x, y, loss: str = "bce") -> Gradients:
     )
 
 
+def _matches(grad, param: np.ndarray) -> bool:
+    """Is ``grad`` a numpy array of the same shape and dtype as ``param``?"""
+    return isinstance(grad, np.ndarray) and grad.shape == param.shape and grad.dtype == param.dtype
+
+
 def sgd_step(layers: Sequence[Layer], grads: Gradients, learning_rate: float) -> list[Layer]:
     """New layers after one plain gradient-descent step: ``p - learning_rate * grad``."""
     if len(grads.W) != len(layers):
         raise ValueError(f"grads has {len(grads.W)} layers, expected {len(layers)} to match layers")
     dtype = layers[0].W.dtype.type
     lr = dtype(learning_rate)
-    return [
-        Layer(layer.W - lr * gW, layer.b - lr * gb, layer.activation)
-        for layer, gW, gb in zip(layers, grads.W, grads.b)
-    ]
+    new_layers = []
+    for layer, gW, gb in zip(layers, grads.W, grads.b):
+        if not (_matches(gW, layer.W) and _matches(gb, layer.b)):
+            # Unusual gradients (lists, another dtype): the general path converts and checks all.
+            new_layers.append(Layer(layer.W - lr * gW, layer.b - lr * gb, layer.activation))
+            continue
+        # W - lr * gW with one new array: -lr * gW is computed into it and W is added in place.
+        # The result is bit for bit that of the plain expression, which would make two arrays.
+        W = np.multiply(gW, -lr)
+        W += layer.W
+        b = np.multiply(gb, -lr)
+        b += layer.b
+        new_layers.append(Layer._trusted(W, b, layer.activation))
+    return new_layers

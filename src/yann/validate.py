@@ -35,9 +35,14 @@ def as_array(name: str, value, *, ndim: int | tuple[int, ...] | None = None) -> 
         if array.ndim not in allowed:
             wanted = " or ".join(str(n) for n in allowed)
             raise ValueError(f"{name} has shape {array.shape} ({array.ndim}-D), expected {wanted}-D")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} holds non-finite values (nan or inf); expected finite numbers")
+    check_finite(name, array)
     return array
+
+
+def check_finite(name: str, array: np.ndarray) -> None:
+    """Raise ``ValueError`` if ``array`` holds nan or inf (one pass over it, no copies kept)."""
+    if not np.isfinite(array).all():
+        raise ValueError(f"{name} holds non-finite values (nan or inf); expected finite numbers")
 
 
 def check_shape(name: str, array: np.ndarray, expected: tuple[int, ...], meaning: str = "") -> None:
