@@ -7,9 +7,6 @@ activation or loss name, mismatched dtypes, or simply the wrong type. The call m
 ``ValueError`` or ``TypeError`` (the one given) and the message must match a regular expression
 that names the argument, what it got and what was expected.
 
-Cases with ``missing=`` name a module whose validation is still pending (``PENDING``); they are
-strict expected failures until it lands, and then ``PENDING`` loses that module.
-
 torch and TensorFlow are imported only by the cases that need them (a case is a function that
 runs the call), and a framework's cases are skipped when the framework is not installed.
 """
@@ -35,23 +32,14 @@ INF_B2 = np.array([0.0, np.inf])
 OUTPUT = np.array([0.7, 0.4])  # a valid sigmoid output of two units
 ACTS = "'relu', 'sigmoid', 'tanh', 'identity'"
 NON_FINITE = r"holds non-finite values \(nan or inf\); expected finite numbers"
-# Modules whose validation is still pending (they were being changed by others when these cases
-# were written). A case with ``missing=`` one of them is an expected failure, strictly: once the
-# validation exists it passes, the xfail fails, and the module comes out of this set.
-PENDING = {"yann.mlp", "yann.jacobian_chain"}
-LAYER_FIX = "yann.mlp"
-CHAIN_FIX = "yann.jacobian_chain"
 
 CASES: list = []
 
 
 def case(function: str, kind: str, call: Callable[[], object], error: type[Exception], pattern: str,
-         *, missing: str | None = None, needs: str | None = None) -> None:
+         *, needs: str | None = None) -> None:
     """Register a case: ``call()`` must raise ``error`` with a message matching ``pattern``."""
-    marks = []
-    if missing in PENDING:
-        marks = [pytest.mark.xfail(strict=True, reason=f"validation still missing in {missing}")]
-    CASES.append(pytest.param(call, error, pattern, needs, id=f"{function}-{kind}", marks=marks))
+    CASES.append(pytest.param(call, error, pattern, needs, id=f"{function}-{kind}"))
 
 
 @functools.cache
@@ -84,7 +72,7 @@ case("forward", "transposed",
      lambda: mlp.forward([LAYERS[0], mlp.Layer(W2.T.copy(), np.zeros(3), "sigmoid")], X), ValueError,
      r"^W2 has shape \(3, 2\), expected \(3, 3\) = \(outputs, inputs\).*Keras kernel")
 case("forward", "x-shape", lambda: mlp.forward(LAYERS, X[:2]), ValueError,
-     r"^x has shape \(2,\), expected \(3,\)", missing=LAYER_FIX)
+     r"^x has shape \(2,\), expected \(3,\)")
 case("forward", "non-finite", lambda: mlp.forward(LAYERS, NAN_X), ValueError, "^x " + NON_FINITE)
 case("forward", "dtypes", lambda: mlp.forward(LAYERS, X.astype(np.float32)), TypeError,
      r"^mismatched dtypes: x is float32, W1 is float64, W2 is float64; expected one dtype")
@@ -94,7 +82,7 @@ case("forward", "empty", lambda: mlp.forward([], X), ValueError, r"^layers is em
 case("forward", "not-a-layer", lambda: mlp.forward([W1], X), TypeError,
      r"^layers\[0\] is a ndarray, expected a yann.mlp.Layer")
 case("forward", "one-layer", lambda: mlp.forward(LAYERS[0], X), TypeError,
-     r"^layers is a Layer, expected a sequence of yann.mlp.Layer", missing=LAYER_FIX)
+     r"^layers is a Layer, expected a sequence of yann.mlp.Layer")
 
 case("gradients", "labels", lambda: mlp.gradients(LAYERS, X, [1.5, 0.0]), ValueError,
      r"^y holds values in \[0, 1.5\], expected labels in \[0, 1\] for binary cross-entropy")
@@ -111,32 +99,29 @@ case("gradients", "y-type", lambda: mlp.gradients(LAYERS, X, np.array(["1", "0"]
      r"^y must hold real numbers, got dtype <U1")
 case("gradients", "bce-output",
      lambda: mlp.gradients([LAYERS[0], mlp.Layer(W2, b2, "identity")], X, Y, "bce"), ValueError,
-     r"^output holds values in \[.*\], expected values strictly between 0 and 1 for binary cross-entropy",
-     missing=LAYER_FIX)
+     r"^output holds values in \[.*\], expected values strictly between 0 and 1 for binary cross-entropy")
 
 case("sgd_step", "learning-rate", lambda: mlp.sgd_step(LAYERS, gradients(), float("nan")), ValueError,
-     r"^learning_rate is nan, expected a positive finite number", missing=LAYER_FIX)
+     r"^learning_rate is nan, expected a positive finite number")
 case("sgd_step", "learning-rate-type", lambda: mlp.sgd_step(LAYERS, gradients(), "0.1"), TypeError,
-     r"^learning_rate is a str, expected a positive number", missing=LAYER_FIX)
+     r"^learning_rate is a str, expected a positive number")
 case("sgd_step", "grads-type", lambda: mlp.sgd_step(LAYERS, {"W": 1}, 0.1), TypeError,
-     r"^grads is a dict, expected yann.mlp.Gradients", missing=LAYER_FIX)
+     r"^grads is a dict, expected yann.mlp.Gradients")
 case("sgd_step", "grads-other-network", lambda: mlp.sgd_step([LAYERS[1], LAYERS[0]], gradients(), 0.1),
-     ValueError, r"^grads.W\[0\] has shape \(3, 3\), expected \(2, 3\) = the shape of W1", missing=LAYER_FIX)
+     ValueError, r"^grads.W\[0\] has shape \(3, 3\), expected \(2, 3\) = the shape of W1")
 
 case("activate", "activation", lambda: mlp.activate("softplus", X), ValueError,
      rf"^activation is 'softplus', expected one of {ACTS}$")
-case("activate", "non-finite", lambda: mlp.activate("relu", NAN_X), ValueError, "^z " + NON_FINITE,
-     missing=LAYER_FIX)
-case("activate", "type", lambda: mlp.activate("relu", "x"), TypeError, r"^z must hold real numbers",
-     missing=LAYER_FIX)
+case("activate", "non-finite", lambda: mlp.activate("relu", NAN_X), ValueError, "^z " + NON_FINITE)
+case("activate", "type", lambda: mlp.activate("relu", "x"), TypeError, r"^z must hold real numbers")
 case("activation_vjp", "activation", lambda: mlp.activation_vjp("elu", X, X, X), ValueError,
      rf"^activation is 'elu', expected one of {ACTS}$")
 case("activation_vjp", "shapes", lambda: mlp.activation_vjp("sigmoid", np.ones(2), X, X), ValueError,
-     r"^grad_a has shape \(2,\), expected \(3,\) = the shape of z", missing=LAYER_FIX)
+     r"^grad_a has shape \(2,\), expected \(3,\) = the shape of z")
 case("activation_vjp", "non-finite", lambda: mlp.activation_vjp("sigmoid", np.ones(3), NAN_X, X), ValueError,
-     "^z " + NON_FINITE, missing=LAYER_FIX)
+     "^z " + NON_FINITE)
 case("activation_vjp", "dtypes", lambda: mlp.activation_vjp("tanh", np.ones(3, np.float32), X, X), TypeError,
-     r"^mismatched dtypes: grad_a is float32, z is float64, a is float64", missing=LAYER_FIX)
+     r"^mismatched dtypes: grad_a is float32, z is float64, a is float64")
 
 for fn in ("loss_value", "loss_vjp"):
     call = getattr(mlp, fn)
@@ -144,13 +129,13 @@ for fn in ("loss_value", "loss_vjp"):
          r"^loss is 'ce', expected one of 'bce', 'mse', 'mae'$")
     # (2,) against (2, 1) would broadcast to a 2 x 2 grid of losses: the book's TensorFlow pitfall.
     case(fn, "shapes", functools.partial(call, "mse", OUTPUT, Y[:, None]), ValueError,
-         r"^y has shape \(2, 1\), expected \(2,\) = the shape of output", missing=LAYER_FIX)
+         r"^y has shape \(2, 1\), expected \(2,\) = the shape of output")
     case(fn, "labels", functools.partial(call, "bce", OUTPUT, [2.0, 0.0]), ValueError,
-         r"^y holds values in \[0, 2\], expected labels in \[0, 1\] for binary cross-entropy", missing=LAYER_FIX)
+         r"^y holds values in \[0, 2\], expected labels in \[0, 1\] for binary cross-entropy")
     case(fn, "bce-output", functools.partial(call, "bce", np.array([1.7, 0.4]), Y), ValueError,
-         r"^output holds values in \[0.4, 1.7\], expected values strictly between 0 and 1", missing=LAYER_FIX)
+         r"^output holds values in \[0.4, 1.7\], expected values strictly between 0 and 1")
     case(fn, "non-finite", functools.partial(call, "mse", np.array([np.nan, 0.4]), Y), ValueError,
-         "^output " + NON_FINITE, missing=LAYER_FIX)
+         "^output " + NON_FINITE)
 
 # --- yann.example ------------------------------------------------------------------------------
 
@@ -267,11 +252,11 @@ case("weight_jacobian", "non-finite", lambda: jacobian_chain.weight_jacobian(NAN
 case("activation_jacobian", "activation", lambda: jacobian_chain.activation_jacobian("elu", X, X), ValueError,
      rf"^activation is 'elu', expected one of {ACTS}$")
 case("activation_jacobian", "non-finite", lambda: jacobian_chain.activation_jacobian("relu", NAN_X, NAN_X),
-     ValueError, "^z " + NON_FINITE, missing=CHAIN_FIX)
+     ValueError, "^z " + NON_FINITE)
 case("activation_jacobian", "shapes", lambda: jacobian_chain.activation_jacobian("sigmoid", X, X[:2]), ValueError,
-     r"^a has shape \(2,\), expected \(3,\) = the shape of z", missing=CHAIN_FIX)
+     r"^a has shape \(2,\), expected \(3,\) = the shape of z")
 case("jacobian_shapes", "size", lambda: jacobian_chain.jacobian_shapes(0, 3), ValueError,
-     r"^n_in is 0, expected a positive int$", missing=CHAIN_FIX)
+     r"^n_in is 0, expected a positive int$")
 case("chain_cost", "widths", lambda: jacobian_chain.chain_cost([3]), ValueError,
      r"^widths is \[3\], expected at least two positive ints")
 case("vjp_cost", "batch", lambda: jacobian_chain.vjp_cost([3, 2], batch=0), ValueError,

@@ -57,6 +57,9 @@ def activation_jacobian(name: str, z: np.ndarray, a: np.ndarray) -> np.ndarray:
 
 def jacobian_shapes(n_in: int, n_out: int) -> dict[str, tuple[int, int]]:
     """Shapes of the Jacobians of one layer ``a_out = f(W a_in + b)``, ``W`` of shape (out, in)."""
+    for name, n in (("n_in", n_in), ("n_out", n_out)):
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"{name} is {n!r}, expected a positive int")
     return {
         "J_W": (n_out, n_out * n_in),
         "J_b": (n_out, n_out),

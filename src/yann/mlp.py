@@ -16,6 +16,7 @@ checks of ``Layer``, which its arrays cannot fail; it still checks that every ne
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -99,7 +100,13 @@ class Gradients:
     forward: Forward
 
 
+def _check_layers(layers) -> None:
+    if isinstance(layers, (Layer, str)) or not isinstance(layers, Sequence):
+        raise TypeError(f"layers is a {type(layers).__name__}, expected a sequence of yann.mlp.Layer")
+
+
 def _check_network(layers: Sequence[Layer], x: np.ndarray) -> None:
+    _check_layers(layers)
     if len(layers) == 0:
         raise ValueError("layers is empty, expected at least one Layer")
     for i, layer in enumerate(layers, start=1):
@@ -107,6 +114,13 @@ def _check_network(layers: Sequence[Layer], x: np.ndarray) -> None:
             raise TypeError(f"layers[{i - 1}] is a {type(layer).__name__}, expected a yann.mlp.Layer")
     width = x.shape[-1]
     for i, layer in enumerate(layers, start=1):
+        if i == 1 and layer.W.shape[1] != width and layer.W.shape[0] != width:
+            n_in = layer.W.shape[1]
+            expected = (n_in,) if x.ndim == 1 else (x.shape[0], n_in)
+            raise ValueError(
+                f"x has shape {x.shape}, expected {expected}: W1 of shape {layer.W.shape} = "
+                f"(outputs, inputs) takes {n_in} inputs"
+            )
         if layer.W.shape[1] != width:
             raise ValueError(
                 f"W{i} has shape {layer.W.shape}, expected ({layer.W.shape[0]}, {width}) = "
@@ -122,6 +136,12 @@ def _check_network(layers: Sequence[Layer], x: np.ndarray) -> None:
 
 def activate(name: str, z: np.ndarray) -> np.ndarray:
     """Apply the activation ``name`` elementwise."""
+    check_choice("activation", name, ACTIVATIONS)
+    return _activate(name, as_array("z", z))
+
+
+def _activate(name: str, z: np.ndarray) -> np.ndarray:
+    """``activate`` without the checks, for arguments already checked (``forward``, ``yann.trace``)."""
     if name == "relu":
         return np.maximum(z, 0)
     if name == "sigmoid":
@@ -139,8 +159,26 @@ def activation_vjp(name: str, grad_a: np.ndarray, z: np.ndarray, a: np.ndarray) 
 
     Each activation's Jacobian is diagonal, so its vector-Jacobian product is an elementwise
     product; sigmoid and tanh reuse the forward output ``a``. ReLU uses derivative 0 at z = 0,
-    as PyTorch and TensorFlow do.
+    as PyTorch and TensorFlow do. ``grad_a``, ``z`` and ``a`` have one shape and one dtype;
+    ``a`` may be ``None`` for relu and identity, which do not need it.
     """
+    check_choice("activation", name, ACTIVATIONS)
+    z = as_array("z", z)
+    grad_a = as_array("grad_a", grad_a)
+    check_shape("grad_a", grad_a, z.shape, "the shape of z")
+    arrays = {"grad_a": grad_a, "z": z}
+    if a is not None or name in ("sigmoid", "tanh"):  # relu and identity do not read a
+        if a is None:
+            raise ValueError(f"a is None, expected the forward output {name}(z): {name}'s derivative uses it")
+        a = as_array("a", a)
+        check_shape("a", a, z.shape, "the shape of z")
+        arrays["a"] = a
+    check_same_dtype(arrays)
+    return _activation_vjp(name, grad_a, z, a)
+
+
+def _activation_vjp(name: str, grad_a: np.ndarray, z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """``activation_vjp`` without the checks, for arguments already checked (``gradients``, ``yann.trace``)."""
     if name == "relu":
         return grad_a * (z > 0)
     if name == "sigmoid":
@@ -153,8 +191,37 @@ def activation_vjp(name: str, grad_a: np.ndarray, z: np.ndarray, a: np.ndarray) 
     raise AssertionError  # unreachable
 
 
+def _checked_loss_arguments(name: str, output, y) -> tuple[np.ndarray, np.ndarray]:
+    """``output`` and ``y`` as finite arrays of one shape (``y`` in ``output``'s dtype), or raise.
+
+    For ``"bce"`` the labels must lie in [0, 1] and the outputs strictly between 0 and 1.
+    """
+    check_choice("loss", name, LOSSES)
+    output = as_array("output", output, ndim=(1, 2))
+    y = as_array("y", y)
+    check_shape("y", y, output.shape, "the shape of output")
+    if name == "bce":
+        check_probability_labels("y", y)
+        _check_probabilities(output)
+    return output, y.astype(output.dtype, copy=False)
+
+
+def _check_probabilities(output: np.ndarray) -> None:
+    if output.min() <= 0 or output.max() >= 1:
+        raise ValueError(
+            f"output holds values in [{output.min():g}, {output.max():g}], expected values strictly "
+            "between 0 and 1 for binary cross-entropy (a sigmoid output)"
+        )
+
+
 def loss_value(name: str, output: np.ndarray, y: np.ndarray) -> float:
     """Mean loss over every element: binary cross-entropy, squared error or absolute error."""
+    output, y = _checked_loss_arguments(name, output, y)
+    return _loss_value(name, output, y)
+
+
+def _loss_value(name: str, output: np.ndarray, y: np.ndarray) -> float:
+    """``loss_value`` without the checks."""
     if name == "bce":
         return float(-np.mean(y * np.log(output) + (1 - y) * np.log(1 - output)))
     if name == "mse":
@@ -166,7 +233,13 @@ def loss_value(name: str, output: np.ndarray, y: np.ndarray) -> float:
 
 
 def loss_vjp(name: str, output: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Gradient of the mean loss with respect to the network's output."""
+    """Gradient of the mean loss with respect to the network's output (``y`` of the same shape)."""
+    output, y = _checked_loss_arguments(name, output, y)
+    return _loss_vjp(name, output, y)
+
+
+def _loss_vjp(name: str, output: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``loss_vjp`` without the checks, for arguments already checked (``gradients``, ``yann.trace``)."""
     n = output.size
     if name == "bce":
         return (output - y) / (output * (1 - output) * n)
@@ -187,7 +260,7 @@ def forward(layers: Sequence[Layer], x) -> Forward:
     for layer in layers:
         z = a @ layer.W.T  # (batch, in) @ (in, out): W.T is a view, BLAS reads W as it is stored
         z += layer.b  # in place: no second (batch, out) array
-        a = activate(layer.activation, z)
+        a = _activate(layer.activation, z)
         zs.append(z)
         activations.append(a)
     return Forward(x=x, z=tuple(zs), a=tuple(activations))
@@ -201,14 +274,15 @@ def gradients(layers: Sequence[Layer], x, y, loss: str = "bce") -> Gradients:
     check_shape("y", y, values.output.shape, "the shape of the network's output")
     if loss == "bce":
         check_probability_labels("y", y)
+        _check_probabilities(values.output)
     y = y.astype(values.output.dtype, copy=False)
 
     batched = values.x.ndim == 2
-    grad = loss_vjp(loss, values.output, y)
+    grad = _loss_vjp(loss, values.output, y)
     grads_W, grads_b = [], []
     for i in reversed(range(len(layers))):
         layer = layers[i]
-        grad = activation_vjp(layer.activation, grad, values.z[i], values.a[i])
+        grad = _activation_vjp(layer.activation, grad, values.z[i], values.a[i])
         a_in = values.a[i - 1] if i > 0 else values.x
         if batched:
             grads_W.append(grad.T @ a_in)
@@ -219,7 +293,7 @@ def gradients(layers: Sequence[Layer], x, y, loss: str = "bce") -> Gradients:
         if i > 0:
             grad = grad @ layer.W
     return Gradients(
-        loss=loss_value(loss, values.output, y),
+        loss=_loss_value(loss, values.output, y),
         W=tuple(reversed(grads_W)),
         b=tuple(reversed(grads_b)),
         forward=values,
@@ -233,12 +307,24 @@ def _matches(grad, param: np.ndarray) -> bool:
 
 def sgd_step(layers: Sequence[Layer], grads: Gradients, learning_rate: float) -> list[Layer]:
     """New layers after one plain gradient-descent step: ``p - learning_rate * grad``."""
+    _check_layers(layers)
+    if not isinstance(grads, Gradients):
+        raise TypeError(f"grads is a {type(grads).__name__}, expected yann.mlp.Gradients (what gradients() returns)")
+    if isinstance(learning_rate, (bool, np.bool_)) or not isinstance(learning_rate, numbers.Real):
+        raise TypeError(f"learning_rate is a {type(learning_rate).__name__}, expected a positive number")
+    if not (np.isfinite(learning_rate) and learning_rate > 0):
+        raise ValueError(f"learning_rate is {learning_rate}, expected a positive finite number")
     if len(grads.W) != len(layers):
         raise ValueError(f"grads has {len(grads.W)} layers, expected {len(layers)} to match layers")
     dtype = layers[0].W.dtype.type
     lr = dtype(learning_rate)
     new_layers = []
-    for layer, gW, gb in zip(layers, grads.W, grads.b):
+    for i, (layer, gW, gb) in enumerate(zip(layers, grads.W, grads.b)):
+        for what, g, p in (("W", gW, layer.W), ("b", gb, layer.b)):
+            if np.shape(g) != p.shape:
+                raise ValueError(
+                    f"grads.{what}[{i}] has shape {np.shape(g)}, expected {p.shape} = the shape of {what}{i + 1}"
+                )
         if not (_matches(gW, layer.W) and _matches(gb, layer.b)):
             # Unusual gradients (lists, another dtype): the general path converts and checks all.
             new_layers.append(Layer(layer.W - lr * gW, layer.b - lr * gb, layer.activation))

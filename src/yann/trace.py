@@ -88,7 +88,7 @@ def _loss_vjp(name: str, output: np.ndarray, y: np.ndarray) -> np.ndarray:
     if name == "half_sse":
         samples = output.shape[0] if output.ndim == 2 else 1
         return (output - y) / samples
-    return mlp.loss_vjp(name, output, y)
+    return mlp._loss_vjp(name, output, y)
 
 
 def _evaluate(
@@ -104,7 +104,7 @@ def _evaluate(
     a = x
     for W, b, f in zip(Ws, bs, activations):
         z = a @ W.T + b
-        a = mlp.activate(f, z)
+        a = mlp._activate(f, z)
         zs.append(z)
         outs.append(a)
     grad = _loss_vjp(loss, a, y)
@@ -112,7 +112,7 @@ def _evaluate(
     grads_W: list[np.ndarray] = [np.empty(0)] * n
     grads_b: list[np.ndarray] = [np.empty(0)] * n
     for i in reversed(range(n)):
-        grad = mlp.activation_vjp(activations[i], grad, zs[i], outs[i])
+        grad = mlp._activation_vjp(activations[i], grad, zs[i], outs[i])
         a_in = outs[i - 1] if i > 0 else x
         grads_W[i], grads_b[i] = grad.T @ a_in, grad.sum(axis=0)
         if i > 0:
