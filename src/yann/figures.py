@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Sequence
 
 import matplotlib.pyplot as plt
-import numpy as np
 
 from .mlp import ACTIVATIONS
 from .validate import as_array, check_choice

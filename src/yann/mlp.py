@@ -191,12 +191,15 @@ def _activation_vjp(name: str, grad_a: np.ndarray, z: np.ndarray, a: np.ndarray)
     raise AssertionError  # unreachable
 
 
-def _checked_loss_arguments(name: str, output, y) -> tuple[np.ndarray, np.ndarray]:
+def _checked_loss_arguments(
+    name: str, output, y, losses: Sequence[str] = LOSSES
+) -> tuple[np.ndarray, np.ndarray]:
     """``output`` and ``y`` as finite arrays of one shape (``y`` in ``output``'s dtype), or raise.
 
-    For ``"bce"`` the labels must lie in [0, 1] and the outputs strictly between 0 and 1.
+    ``name`` must be one of ``losses`` (``yann.trace`` knows one loss more). For ``"bce"`` the labels
+    must lie in [0, 1] and the outputs strictly between 0 and 1.
     """
-    check_choice("loss", name, LOSSES)
+    check_choice("loss", name, losses)
     output = as_array("output", output, ndim=(1, 2))
     y = as_array("y", y)
     check_shape("y", y, output.shape, "the shape of output")

@@ -52,34 +52,15 @@ def _loss_terms(name: str, outputs: np.ndarray, y: np.ndarray) -> np.ndarray:
     return -np.mean(y * np.log(outputs) + (1 - y) * np.log(1 - outputs), axis=axes)
 
 
-def _checked_loss_arguments(name: str, output, y) -> tuple[np.ndarray, np.ndarray]:
-    """``output`` and ``y`` as finite arrays of one shape (``y`` in ``output``'s dtype), or raise.
-
-    For ``"bce"`` the labels must lie in [0, 1] and the outputs strictly between 0 and 1.
-    """
-    check_choice("loss", name, LOSSES)
-    output = as_array("output", output, ndim=(1, 2))
-    y = as_array("y", y)
-    check_shape("y", y, output.shape, "the shape of output")
-    if name == "bce":
-        check_probability_labels("y", y)
-        if output.min() <= 0 or output.max() >= 1:
-            raise ValueError(
-                f"output holds values in [{output.min():g}, {output.max():g}], expected values strictly "
-                "between 0 and 1 for binary cross-entropy (a sigmoid output)"
-            )
-    return output, y.astype(output.dtype, copy=False)
-
-
 def loss_value(name: str, output: np.ndarray, y: np.ndarray) -> float:
     """The loss ``name`` (one of ``LOSSES``) of ``output`` against the target ``y`` (same shape)."""
-    output, y = _checked_loss_arguments(name, output, y)
+    output, y = mlp._checked_loss_arguments(name, output, y, LOSSES)
     return float(_loss_terms(name, output[None], y)[0])
 
 
 def loss_vjp(name: str, output: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Gradient of the loss ``name`` with respect to the network's output (``y`` of the same shape)."""
-    output, y = _checked_loss_arguments(name, output, y)
+    output, y = mlp._checked_loss_arguments(name, output, y, LOSSES)
     return _loss_vjp(name, output, y)
 
 
