@@ -149,3 +149,14 @@ def test_repository_url_is_written_once():
             if path.suffix in {".py", ".yml", ".toml", ".txt", ".cfg", ".sh"} and url in path.read_text(errors="ignore"):
                 hits.append(path.relative_to(ROOT).as_posix())
     assert hits == ["_config.yml"]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=_name)
+def test_chapter_has_a_summary_and_exercises_with_hidden_solutions(source: Path):
+    text = source.read_text()
+    assert re.search(r"^\(ch-[\w-]+\)=\n# ", text, re.M), f"{source.name} has no (ch-...)= label on its title"
+    assert re.search(r"^## Summary", text, re.M), f"{source.name} has no Summary section"
+    exercises = re.findall(r"^:::\{exercise\}\n:label: ([\w-]+)", text, re.M)
+    solutions = re.findall(r"^:::\{solution\} ([\w-]+)\n:class: dropdown", text, re.M)
+    assert len(exercises) >= 2, f"{source.name} has fewer than two exercises"
+    assert sorted(solutions) == sorted(exercises), f"{source.name}: every exercise needs one hidden solution"
