@@ -9,6 +9,7 @@ import json
 import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 import jupytext
@@ -22,9 +23,12 @@ SOURCES = sorted((ROOT / "chapters").glob("*.md"))
 TWINS = sorted((ROOT / "chapters").glob("*.ipynb"))
 NOISE = {
     "a memory address": re.compile(r"at 0x[0-9a-fA-F]{4,}"),
-    "a kernel temp path": re.compile(r"ipykernel_\d+|/tmp/"),
+    "a kernel temp path": re.compile(r"ipykernel_\d+|" + re.escape(tempfile.gettempdir() + "/")),
     "a framework repr": re.compile(r"grad_fn=<|<tf\.Variable|<KerasVariable"),
-    "a file path of this machine": re.compile(r"site-packages|/work/|/root/|/home/"),
+    # The checkout, the home folder or installed packages: paths that differ from machine to machine.
+    "a file path of this machine": re.compile(
+        "|".join(["site-packages", re.escape(str(ROOT.parent)), re.escape(str(Path.home()) + "/")])
+    ),
 }
 
 
