@@ -164,3 +164,9 @@ def test_chapter_has_a_summary_and_exercises_with_hidden_solutions(source: Path)
     solutions = re.findall(r"^:::\{solution\} ([\w-]+)\n:class: dropdown", text, re.M)
     assert len(exercises) >= 2, f"{source.name} has fewer than two exercises"
     assert sorted(solutions) == sorted(exercises), f"{source.name}: every exercise needs one hidden solution"
+
+
+def test_package_version_matches_pyproject():
+    import yann
+
+    assert "v" + yann.__version__ == colab_cell.release_tag()

@@ -10,8 +10,13 @@ One job per module:
 - ``glue``      a wrapper around myst-nb's glue that is a no-op where myst-nb is missing (Colab)
 - ``figures``   figures drawn by code, such as the network diagram
 - ``tf_env``    TensorFlow and Keras imported quietly and reproducibly
+- ``jacobians``  sympy Jacobians of each stage of the running example, exact and displayed with shapes
+- ``jacobian_chain``  the explicit Jacobian chain in numpy, with operation counts (the costly way)
+- ``torch_io``   the same parameters in PyTorch, read back in the book's (outputs, inputs) layout
+- ``keras_io``   the same parameters in TensorFlow and Keras; the one place that transposes to kernels
+- ``model_state``  min-max scaling, a from-scratch SGD update, the contents of a saved .keras file
 
-Framework modules import torch or TensorFlow themselves, so ``import yann`` needs neither.
+``torch_io`` and ``keras_io`` import their framework themselves, so ``import yann`` needs neither.
 """
 
 __version__ = "0.1.0"
