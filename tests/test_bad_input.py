@@ -334,14 +334,6 @@ def linear():
 
 case("torch_dtype", "dtype", lambda: torch_io().torch_dtype("int32"), TypeError,
      r"^dtype is int32, expected float32 or float64$", needs="torch")
-case("torch_io.as_layers", "empty", lambda: torch_io().as_layers([]), ValueError,
-     r"^layers is empty, expected at least one yann.mlp.Layer$", needs="torch")
-case("torch_io.as_layers", "chain", lambda: torch_io().as_layers([LAYERS[1], LAYERS[0]]), ValueError,
-     r"^W2 has shape \(3, 3\), expected \(3, 2\) = \(outputs, inputs\)", needs="torch")
-case("torch_io.as_layers", "one-layer", lambda: torch_io().as_layers(LAYERS[0]), TypeError,
-     r"^layers is a Layer, expected a sequence of yann.mlp.Layer", needs="torch")
-case("torch_io.as_layers", "not-a-layer", lambda: torch_io().as_layers([W1]), TypeError,
-     r"^layers\[0\] is a ndarray, expected a yann.mlp.Layer$", needs="torch")
 case("tensor", "shape", lambda: torch_io().tensor("x", X, shape=(2,)), ValueError,
      r"^x has shape \(3,\), expected \(2,\)$", needs="torch")
 case("tensor", "non-finite", lambda: torch_io().tensor("x", NAN_X), ValueError, "^x " + NON_FINITE, needs="torch")
@@ -393,12 +385,6 @@ def dense2():
 
 case("dtype_name", "dtype", lambda: keras_io().dtype_name("int32"), TypeError,
      r"^dtype is int32, expected float32 or float64$", needs="yann.tf_env")
-case("keras_io.as_layers", "empty", lambda: keras_io().as_layers([]), ValueError,
-     r"^layers is empty, expected at least one yann.mlp.Layer$", needs="yann.tf_env")
-case("keras_io.as_layers", "chain", lambda: keras_io().as_layers([LAYERS[1], LAYERS[0]]), ValueError,
-     r"^W2 has shape \(3, 3\), expected \(3, 2\) = \(outputs, inputs\)", needs="yann.tf_env")
-case("keras_io.as_layers", "one-layer", lambda: keras_io().as_layers(LAYERS[0]), TypeError,
-     r"^layers is a Layer, expected a sequence of yann.mlp.Layer", needs="yann.tf_env")
 case("variables", "chain", lambda: keras_io().variables([LAYERS[1], LAYERS[0]]), ValueError,
      r"^W2 has shape \(3, 3\), expected \(3, 2\) = \(outputs, inputs\)", needs="yann.tf_env")
 case("kernel_from_W", "ndim", lambda: keras_io().kernel_from_W(b1), ValueError,
