@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 import matplotlib.pyplot as plt
+import numpy as np
 
 from .mlp import ACTIVATIONS
 from .validate import as_array, check_choice
@@ -21,8 +22,11 @@ def draw_network(
 ) -> plt.Figure:
     """Draw the network whose layer ``i`` has weight matrix ``weights[i]`` of shape (outputs, inputs).
 
-    Nodes are circles in columns, one column per layer; every edge carries its weight; each layer's
-    column is titled with its activation. Returns the figure (call ``plt.show()`` after it).
+    Nodes are circles in columns, one column per layer; each layer's column is titled with its
+    activation. Every edge carries its weight, written along the edge just after it leaves its input
+    unit (where no other edge crosses it) and coloured like the unit it feeds; the label of the
+    weight ``weights[l][i, j]`` has the gid ``"W{l+1}[{i},{j}]"``, so a check can read back exactly
+    what was drawn. Returns the figure (call ``plt.show()`` after it).
     """
     mats = [as_array(f"weights[{i}]", w, ndim=2) for i, w in enumerate(weights)]
     if not mats:
@@ -45,35 +49,41 @@ def draw_network(
     if len(layer_names) != len(sizes):
         raise ValueError(f"layer_names has {len(layer_names)} names, expected {len(sizes)}")
 
+    dx, dy, radius = 4.0, 1.5, 0.3
     if ax is None:
-        fig, ax = plt.subplots(figsize=(2.6 * len(sizes) + 1, 1.3 * max(sizes) + 1.2))
+        width, height = dx * (len(sizes) - 1) + 1.4, dy * (max(sizes) - 1) + 2.2  # in data units
+        fig, ax = plt.subplots(figsize=(0.8 * width, 0.8 * height))
     else:
         fig = ax.figure
     tallest = max(sizes)
     positions = [
-        [(3.0 * col, (size - 1) / 2 - row) for row in range(size)] for col, size in enumerate(sizes)
+        [(dx * col, dy * ((size - 1) / 2 - row)) for row in range(size)] for col, size in enumerate(sizes)
     ]
-    radius = 0.28
+    colours = plt.get_cmap("tab10").colors
+    ax.set_xlim(-0.7, dx * (len(sizes) - 1) + 0.7)
+    ax.set_ylim(-dy * (tallest - 1) / 2 - 0.7, dy * (tallest - 1) / 2 + 1.5)
+    ax.set_aspect("equal")
+    ax.axis("off")
     for layer, matrix in enumerate(mats):
         for out, (x1, y1) in enumerate(positions[layer + 1]):
+            colour = colours[out % len(colours)]
             for inp, (x0, y0) in enumerate(positions[layer]):
-                ax.plot([x0 + radius, x1 - radius], [y0, y1], color="0.55", lw=1, zorder=1)
-                # Label each edge near its end, staggered, so crossing edges stay legible.
-                t = 0.62 + 0.12 * (inp % 2)
-                lx = x0 + radius + t * (x1 - x0 - 2 * radius)
-                ly = y0 + (lx - x0) / (x1 - x0) * (y1 - y0)
-                ax.text(lx, ly, f"{matrix[out, inp]:.{decimals}f}", fontsize=8, ha="center", va="center",
-                        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"), zorder=3)
+                ax.plot([x0, x1], [y0, y1], color=colour, lw=1.2, alpha=0.8, zorder=1)
+                # The label sits on its edge near the edge's start: there the edges leaving one unit
+                # fan out and no other edge crosses them yet, so each label is on its own line. It
+                # is drawn along the edge and in the colour of the unit the edge feeds.
+                t = (radius + 0.7) / np.hypot(x1 - x0, y1 - y0)
+                angle = np.degrees(np.arctan2(y1 - y0, x1 - x0))
+                ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), f"{matrix[out, inp]:.{decimals}f}",
+                        fontsize=10, ha="center", va="center", rotation=angle, rotation_mode="anchor",
+                        color=colour, gid=f"W{layer + 1}[{out},{inp}]",
+                        bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none"), zorder=3)
     for col, column in enumerate(positions):
         for row, (x, y) in enumerate(column):
             face = "#dbe9f6" if col == 0 else "#fde9d4"
             ax.add_patch(plt.Circle((x, y), radius, fc=face, ec="0.2", zorder=2))
             label = input_names[row] if col == 0 else f"$a^{{({col})}}_{row + 1}$"
-            ax.text(x, y, label, ha="center", va="center", fontsize=10, zorder=4)
+            ax.text(x, y, label, ha="center", va="center", fontsize=11, zorder=4)
         title = layer_names[col] if col == 0 else f"{layer_names[col]}\n({activations[col - 1]})"
-        ax.text(column[0][0], (tallest - 1) / 2 + 0.5, title, ha="center", va="bottom", fontsize=10)
-    ax.set_xlim(-0.6, 3.0 * (len(sizes) - 1) + 0.6)
-    ax.set_ylim(-(tallest - 1) / 2 - 0.6, (tallest - 1) / 2 + 1.45)
-    ax.set_aspect("equal")
-    ax.axis("off")
+        ax.text(column[0][0], dy * (tallest - 1) / 2 + 0.5, title, ha="center", va="bottom", fontsize=11)
     return fig
