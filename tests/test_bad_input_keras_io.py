@@ -1,4 +1,6 @@
-"""Bad input to yann.keras_io and yann.model_state (TensorFlow): refused with a message naming the argument and what was expected."""
+"""Bad input to yann.keras_io: refused with a message naming the argument, what it got and
+what was expected. Models of the wrong architecture (not a Sequential, nested, a layer used
+twice, no bias) are refused before any number is read from them."""
 
 from __future__ import annotations
 
@@ -6,14 +8,17 @@ import functools
 
 import numpy as np
 
-
 from yann import mlp
-from yann.example import RUNNING
 
-from bad_input import ACTS, INF_B2, LAYERS, NAN_X, NON_FINITE, OUTPUT, W1, W2, X, Y, Cases, b1, b2
+from bad_input import LAYERS, NAN_X, NON_FINITE, W1, W2, X, Cases, b1, b2
 
-CASES = Cases('yann.keras_io', needs={'yann.keras_io': 'yann.tf_env'})
-case = CASES.case
+CASES = Cases("yann.keras_io", needs={"yann.keras_io": "yann.tf_env"})
+TF = "yann.tf_env"
+
+
+def case(function, kind, call, error, pattern):
+    CASES.case(function, kind, call, error, pattern, needs=TF)
+
 
 def keras_io():
     from yann import keras_io
@@ -21,67 +26,142 @@ def keras_io():
     return keras_io
 
 
+def keras():
+    from yann.tf_env import keras
+
+    return keras
+
+
 @functools.cache
 def keras_model():
     return keras_io().sequential(LAYERS)
 
 
-def dense2():
-    return keras_io().dense_layers(keras_model())[1]
+def twice():
+    """A Sequential that calls one 3 -> 3 Dense layer twice."""
+    dense = keras().layers.Dense(3)
+    return keras().Sequential([keras().Input(shape=(3,)), dense, dense])
 
 
-case("dtype_name", "dtype", lambda: keras_io().dtype_name("int32"), TypeError,
-     r"^dtype is int32, expected float32 or float64$", needs="yann.tf_env")
-case("variables", "chain", lambda: keras_io().variables([LAYERS[1], LAYERS[0]]), ValueError,
-     r"^W2 has shape \(3, 3\), expected \(3, 2\) = \(outputs, inputs\)", needs="yann.tf_env")
-case("kernel_from_W", "ndim", lambda: keras_io().kernel_from_W(b1), ValueError,
-     r"^W has shape \(3,\) \(1-D\), expected 2-D$", needs="yann.tf_env")
-case("kernel_from_W", "non-finite", lambda: keras_io().kernel_from_W(np.full((2, 2), np.nan)), ValueError,
-     "^W " + NON_FINITE, needs="yann.tf_env")
-case("W_from_kernel", "non-finite", lambda: keras_io().W_from_kernel(np.full((2, 2), np.inf)), ValueError,
-     "^kernel " + NON_FINITE, needs="yann.tf_env")
+def nested():
+    inner = keras().Sequential([keras().layers.Dense(3)])
+    return keras().Sequential([keras().Input(shape=(3,)), inner, keras().layers.Dense(2)])
+
+
+def out_of_order():
+    """A subclassed model whose layers are registered in the opposite order to their calls."""
+
+    class OutOfOrder(keras().Model):
+        def __init__(self):
+            super().__init__()
+            self.output_layer = keras().layers.Dense(3)
+            self.hidden = keras().layers.Dense(3)
+
+        def call(self, x):
+            return self.output_layer(self.hidden(x))
+
+    model = OutOfOrder()
+    model(np.ones((1, 3), np.float32))
+    return model
+
+
+def frozen():
+    model = keras_io().sequential(LAYERS)
+    model.layers[0].trainable = False
+    return model
+
+
+def no_bias():
+    return keras().Sequential([keras().Input(shape=(3,)), keras().layers.Dense(2, use_bias=False)])
+
+
+DTYPE = r"^dtype is {}, expected float32 or float64$"
+# constant
 case("constant", "shape", lambda: keras_io().constant("x", X, shape=(2,)), ValueError,
-     r"^x has shape \(3,\), expected \(2,\)$", needs="yann.tf_env")
+     r"^x has shape \(3,\), expected \(2,\)$")
 case("constant", "dtype", lambda: keras_io().constant("x", X, dtype="int32"), TypeError,
-     r"^dtype is int32, expected float32 or float64$", needs="yann.tf_env")
+     DTYPE.format("int32"))
+case("constant", "non-finite", lambda: keras_io().constant("x", NAN_X), ValueError, "^x " + NON_FINITE)
+case("constant", "float32-overflow", lambda: keras_io().constant("x", [1e39, 0.0]), ValueError,
+     r"^x holds values beyond the float32 range .*expected numbers that stay finite in float32")
+case("constant", "text", lambda: keras_io().constant("x", "0.23"), TypeError,
+     r"^x must hold real numbers")
+# variables
+case("variables", "chain", lambda: keras_io().variables([LAYERS[1], LAYERS[0]]), ValueError,
+     r"^W2 has shape \(3, 3\), expected \(3, 2\) = \(outputs, inputs\)")
 case("variables", "dtype", lambda: keras_io().variables(LAYERS, dtype="float16"), TypeError,
-     r"^dtype is float16, expected float32 or float64$", needs="yann.tf_env")
-case("load_dense", "transposed", lambda: keras_io().load_dense(dense2(), W2.T, b2, name="W2"), ValueError,
-     r"^W2 has shape \(3, 2\), expected \(2, 3\) = \(outputs, inputs\); it looks like a Keras kernel",
-     needs="yann.tf_env")
-case("load_dense", "shape", lambda: keras_io().load_dense(dense2(), W1, b2, name="W2"), ValueError,
-     r"^W2 has shape \(3, 3\), expected \(2, 3\) = \(outputs, inputs\)", needs="yann.tf_env")
-case("load_dense", "non-finite", lambda: keras_io().load_dense(dense2(), W2, [np.nan, 0.0], name="W2"), ValueError,
-     "^b2 " + NON_FINITE, needs="yann.tf_env")
-case("load_dense", "type", lambda: keras_io().load_dense("dense", W2, b2), TypeError,
-     r"^dense is a str, expected a keras.layers.Dense$", needs="yann.tf_env")
-case("keras_io.sequential", "chain", lambda: keras_io().sequential([LAYERS[1], LAYERS[0]]), ValueError,
-     r"^W2 has shape \(3, 3\), expected \(3, 2\) = \(outputs, inputs\)", needs="yann.tf_env")
-case("keras_io.sequential", "dtype", lambda: keras_io().sequential(LAYERS, dtype="int32"), TypeError,
-     r"^dtype is int32, expected float32 or float64$", needs="yann.tf_env")
-case("dense_layers", "type", lambda: keras_io().dense_layers("model"), ValueError,
-     r"^model is a str without Dense layers, expected a Keras model$", needs="yann.tf_env")
-case("floatx", "dtype", lambda: keras_io().floatx("int8").__enter__(), TypeError,
-     r"^dtype is int8, expected float32 or float64$", needs="yann.tf_env")
+     DTYPE.format("float16"))
+case("variables", "float32-overflow",
+     lambda: keras_io().variables([mlp.Layer(W1 * 1e39, b1, "relu")]), ValueError,
+     r"^W1 holds values beyond the float32 range")
+case("variables", "type", lambda: keras_io().variables("W1"), TypeError,
+     r"^layers is a str, expected a sequence of yann.mlp.Layer")
+# sequential
+case("keras_io.sequential", "chain", lambda: keras_io().sequential([LAYERS[1], LAYERS[0]]),
+     ValueError, r"^W2 has shape \(3, 3\), expected \(3, 2\) = \(outputs, inputs\)")
+case("keras_io.sequential", "dtype", lambda: keras_io().sequential(LAYERS, dtype="int32"),
+     TypeError, DTYPE.format("int32"))
+case("keras_io.sequential", "float32-overflow",
+     lambda: keras_io().sequential([mlp.Layer(W2, b2 + 1e39, "sigmoid")]), ValueError,
+     r"^b1 holds values beyond the float32 range")
+# floatx
+case("floatx", "dtype", lambda: keras_io().floatx("int8").__enter__(), TypeError, DTYPE.format("int8"))
+# parameters
+case("keras_io.parameters", "type", lambda: keras_io().parameters(3), TypeError,
+     r"^model is a int, expected a keras.Sequential of Dense layers$")
+case("keras_io.parameters", "out-of-order", lambda: keras_io().parameters(out_of_order()), TypeError,
+     r"^model is a OutOfOrder, expected a keras.Sequential of Dense layers: only in a Sequential")
+case("keras_io.parameters", "nested", lambda: keras_io().parameters(nested()), TypeError,
+     r"^model layer 1 is a nested Sequential, expected a Dense layer")
+case("keras_io.parameters", "twice", lambda: keras_io().parameters(twice()), ValueError,
+     r"^model layer 2 is layer 1 again \('.*'\): a layer used twice shares its weights")
+case("keras_io.parameters", "no-bias", lambda: keras_io().parameters(no_bias()), ValueError,
+     r"^model layer 1 \('.*'\) has no bias, expected use_bias=True")
+case("keras_io.parameters", "keys", lambda: keras_io().parameters({1: np.zeros(2)}), TypeError,
+     r"^source has key 1, expected names such as 'W1', 'b1'$")
+# gradients
 case("keras_io.gradients", "keys",
      lambda: keras_io().gradients(keras_io().variables(LAYERS), {"W1": None}), ValueError,
-     r"^grads has keys \['W1'\], expected a dict with the keys of source", needs="yann.tf_env")
+     r"^grads has keys \['W1'\], expected a dict with the keys of source")
 case("keras_io.gradients", "count", lambda: keras_io().gradients(keras_model(), [None]), ValueError,
-     r"^grads has 1 entries, expected 4", needs="yann.tf_env")
+     r"^grads has 1 entries, expected 4")
+case("keras_io.gradients", "dict-for-model", lambda: keras_io().gradients(keras_model(), {}),
+     TypeError, r"^grads is a dict, expected the list that tape.gradient")
 case("keras_io.gradients", "none",
-     lambda: keras_io().gradients(keras_io().variables(LAYERS), {k: None for k in ("W1", "b1", "W2", "b2")}),
-     ValueError, r"^gradient of W1 is None: the tape saw no path", needs="yann.tf_env")
+     lambda: keras_io().gradients(keras_io().variables(LAYERS),
+                                  {k: None for k in ("W1", "b1", "W2", "b2")}),
+     ValueError, r"^gradient of W1 is None: the tape saw no path")
+case("keras_io.gradients", "shape",
+     lambda: keras_io().gradients(keras_model(), [W1, b1, W2, b2]), ValueError,
+     r"^gradient of kernel 2 has shape \(2, 3\), expected \(3, 2\) = \(inputs, outputs\)")
+case("keras_io.gradients", "frozen", lambda: keras_io().gradients(frozen(), [None] * 2), ValueError,
+     r"^source.trainable_variables are not kernel 1, bias 1, .*trainable=False")
+case("keras_io.gradients", "twice", lambda: keras_io().gradients(twice(), [None] * 2), ValueError,
+     r"^source layer 2 is layer 1 again")
+# check_forward
 case("check_forward", "square-transposed",
-     lambda: keras_io().check_forward(keras_io().sequential([mlp.Layer(W1.T.copy(), b1, "relu"), LAYERS[1]]),
-                                      LAYERS, X), ValueError,
-     r"^the model's output differs from the reference forward pass by a relative .*: a kernel may hold W "
-     r"instead of W.T", needs="yann.tf_env")
-case("check_forward", "x-shape", lambda: keras_io().check_forward(keras_model(), LAYERS, X[:2]), ValueError,
-     r"^x has shape \(2,\), expected \(3,\) or \(batch, 3\)", needs="yann.tf_env")
-case("keras_io.parameters", "type", lambda: keras_io().parameters(3), ValueError,
-     r"^model is a int without Dense layers, expected a Keras model$", needs="yann.tf_env")
-case("check_forward", "non-finite", lambda: keras_io().check_forward(keras_model(), LAYERS, NAN_X), ValueError,
-     "^x " + NON_FINITE, needs="yann.tf_env")
+     lambda: keras_io().check_forward(
+         keras_io().sequential([mlp.Layer(W1.T.copy(), b1, "relu"), LAYERS[1]]), LAYERS, X),
+     ValueError, r"^model kernel 1 holds W instead of W.T \(a square W fits both layouts\):\n"
+     r"its output differs from the numpy forward pass by")
+case("check_forward", "other-weights",
+     lambda: keras_io().check_forward(
+         keras_io().sequential([mlp.Layer(W1 * 1.1, b1, "relu"), LAYERS[1]]), LAYERS, X),
+     ValueError, r"^model weights or activations differ from the source's:\n")
+case("check_forward", "kernel-shapes",
+     lambda: keras_io().check_forward(
+         keras_io().sequential([mlp.Layer(np.ones((2, 3)), np.zeros(2), "relu")]), LAYERS, X),
+     ValueError, r"^model has kernels of shapes \[\(3, 2\)\], expected \[\(3, 3\), \(3, 2\)\]")
+case("check_forward", "x-shape", lambda: keras_io().check_forward(keras_model(), LAYERS, X[:2]),
+     ValueError, r"^x has shape \(2,\), expected \(3,\) or \(batch, 3\)")
+case("check_forward", "x-3d", lambda: keras_io().check_forward(keras_model(), LAYERS, X[None, None]),
+     ValueError, r"^x has shape \(1, 1, 3\) \(3-D\), expected 1 or 2-D$")
+case("check_forward", "non-finite", lambda: keras_io().check_forward(keras_model(), LAYERS, NAN_X),
+     ValueError, "^x " + NON_FINITE)
+case("check_forward", "rtol", lambda: keras_io().check_forward(keras_model(), LAYERS, X, rtol=0),
+     ValueError, r"^rtol is 0, expected a positive finite number$")
+case("check_forward", "model-type", lambda: keras_io().check_forward("model", LAYERS, X), TypeError,
+     r"^model is a str, expected a keras.Sequential of Dense layers$")
 
 
 test_bad_input_is_refused, test_every_public_function_has_a_case = CASES.tests()

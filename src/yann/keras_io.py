@@ -1,19 +1,18 @@
 """The book's parameters in TensorFlow and Keras, and gradients and parameters back out.
 
+For the chapters that run the same step in many implementations ({ref}`ch-agreement` and later).
+The Keras chapter writes the idioms on the page (``dense.kernel.assign(W.T)``, a tape around
+``model(x, training=True)``); this module repeats them with the checks that a loop over many runs
+needs.
+
 Two layouts meet here. The book's ``W`` and the ``tf.Variable`` objects made for a GradientTape
 have shape (outputs, inputs). A Keras ``Dense`` kernel has shape (inputs, outputs): it computes
-``a @ kernel + bias`` on a batch of row vectors, so its kernel is ``W.T``.
+``A @ kernel + bias`` on a batch of rows, so its kernel is ``W.T``. A square ``W`` has the same
+shape in both layouts; :func:`check_forward` is the check that sees it.
 
-Exactly two functions convert between the layouts: :func:`kernel_from_W` (into Keras) and
-:func:`W_from_kernel` (back out). Every other function goes through them, so the transpose is
-written once and cannot be forgotten in one place and done twice in another.
-
-A shape check catches a matrix handed over in the wrong layout only when the matrix is not
-square. A square ``W`` (the running example's ``W1`` is 3 x 3) has the same shape in both layouts
-and is accepted transposed without a word; :func:`check_forward` catches that case by comparing a
-forward pass of the model with the numpy reference.
-
-TensorFlow and Keras are imported through :mod:`yann.tf_env`; ``import yann`` does not import them.
+Models must be a ``keras.Sequential`` of distinct, biased ``Dense`` layers: only there is the
+order of ``model.layers`` the order in which the layers are called. TensorFlow and Keras are
+imported through :mod:`yann.tf_env`; ``import yann`` does not import them.
 """
 
 from __future__ import annotations
@@ -27,13 +26,14 @@ from . import mlp
 from .example import Example, as_layers
 from .mlp import Layer
 from .tf_env import keras, tf
-from .validate import as_array, check_choice, check_shape
+from .validate import as_array, check_finite, check_shape
 
-KERAS_ACTIVATIONS = {"relu": "relu", "sigmoid": "sigmoid", "tanh": "tanh", "identity": "linear"}
+KERAS_ACTIVATIONS = {"relu": "relu", "sigmoid": "sigmoid", "tanh": "tanh",
+                     "identity": "linear"}
 
 
-def dtype_name(dtype) -> str:
-    """``"float32"`` or ``"float64"`` from a numpy, TensorFlow or string dtype; refuse others."""
+def _dtype_name(dtype) -> str:
+    """``"float32"`` or ``"float64"`` from a numpy, TensorFlow or string dtype."""
     if isinstance(dtype, tf.DType):
         name = dtype.name
     else:
@@ -46,110 +46,112 @@ def dtype_name(dtype) -> str:
     return name
 
 
-# --- the two layout conversions --------------------------------------------------------------
+def _cast(name: str, array: np.ndarray, dtype: str) -> np.ndarray:
+    """``array`` in ``dtype``, refused if the cast overflows to inf."""
+    with np.errstate(over="ignore"):
+        cast = array.astype(dtype)
+    if not np.isfinite(cast).all():
+        raise ValueError(
+            f"{name} holds values beyond the {dtype} range (largest magnitude "
+            f"{np.abs(array).max():.3g}); expected numbers that stay finite in {dtype}"
+        )
+    return cast
 
 
-def kernel_from_W(W, *, name: str = "W") -> np.ndarray:
-    """The Keras kernel (inputs, outputs) holding the book's ``W`` (outputs, inputs): ``W.T``.
-
-    This and :func:`W_from_kernel` are the only places where yann transposes for Keras.
-    """
-    W = as_array(name, W, ndim=2)
-    return np.ascontiguousarray(W.T)
+# --- raw variables for a GradientTape ------------------------------------------------------
 
 
-def W_from_kernel(kernel, *, name: str = "kernel") -> np.ndarray:
-    """The book's ``W`` (outputs, inputs) held by a Keras kernel (inputs, outputs): ``kernel.T``."""
-    kernel = as_array(name, kernel, ndim=2)
-    return np.ascontiguousarray(kernel.T)
-
-
-# --- raw variables for a GradientTape --------------------------------------------------------
-
-
-def constant(name: str, value, *, dtype="float32", shape: tuple[int, ...] | None = None) -> tf.Tensor:
+def constant(name: str, value, *, dtype="float32",
+             shape: tuple[int, ...] | None = None) -> tf.Tensor:
     """A TensorFlow constant holding ``value``, refused unless it has ``shape`` (if given)."""
+    if not isinstance(name, str):
+        raise TypeError(f"name is a {type(name).__name__}, expected a str")
     array = as_array(name, value)
     if shape is not None:
         check_shape(name, array, shape)
-    return tf.constant(array, dtype=dtype_name(dtype))
+    dtype = _dtype_name(dtype)
+    return tf.constant(_cast(name, array, dtype), dtype=dtype)
 
 
-def variables(source: Example | Sequence[Layer], dtype="float32") -> dict[str, tf.Variable]:
-    """``tf.Variable`` objects ``W1, b1, W2, b2, ...`` in the book's layout: ``W`` is (outputs, inputs).
+def variables(source: Example | Sequence[Layer],
+              dtype="float32") -> dict[str, tf.Variable]:
+    """``tf.Variable`` objects ``W1, b1, W2, b2, ...``; ``W`` is (outputs, inputs).
 
-    These are for code that writes the forward pass itself (``W @ a + b``) under a GradientTape;
-    no transpose is involved.
+    For code that writes the forward pass itself (``W @ a + b``) under a GradientTape: no
+    transpose is involved.
     """
+    dtype = _dtype_name(dtype)
     result: dict[str, tf.Variable] = {}
     for i, layer in enumerate(as_layers(source), start=1):
-        result[f"W{i}"] = tf.Variable(layer.W.astype(dtype_name(dtype)), name=f"W{i}")
-        result[f"b{i}"] = tf.Variable(layer.b.astype(dtype_name(dtype)), name=f"b{i}")
+        for p, value in ((f"W{i}", layer.W), (f"b{i}", layer.b)):
+            result[p] = tf.Variable(_cast(p, value, dtype), name=p)
     return result
 
 
 # --- Keras models ----------------------------------------------------------------------------
 
 
-def load_dense(dense, W, b, *, name: str = "W") -> None:
-    """Put the book's ``W`` (outputs, inputs) and ``b`` into a built Keras ``Dense`` layer.
-
-    The kernel receives ``kernel_from_W(W)``. A ``W`` already in the kernel's (inputs, outputs)
-    layout is refused with a message saying so, but only if it is not square: a square ``W`` given
-    transposed has the right shape and cannot be told apart here (use :func:`check_forward`).
-    """
-    if not isinstance(dense, keras.layers.Dense):
-        raise TypeError(f"dense is a {type(dense).__name__}, expected a keras.layers.Dense")
-    if not dense.built:
-        raise ValueError(f"the Dense layer for {name} is not built: give the model a keras.Input first")
-    if not dense.use_bias:
-        raise ValueError(f"the Dense layer for {name} has no bias, expected use_bias=True")
-    bias_name = "b" + name[1:] if name.startswith("W") else f"bias of {name}"
-    n_in, n_out = tuple(dense.kernel.shape)
-    W = as_array(name, W, ndim=2)
-    if W.shape == (n_in, n_out) and n_in != n_out:
-        raise ValueError(
-            f"{name} has shape {W.shape}, expected {(n_out, n_in)} = (outputs, inputs); it looks like "
-            f"a Keras kernel (inputs, outputs) already: pass W in the book's layout and let "
-            "kernel_from_W transpose it"
-        )
-    check_shape(name, W, (n_out, n_in), f"(outputs, inputs) for a Dense layer with {n_in} inputs and {n_out} units")
-    b = as_array(bias_name, b, ndim=1)
-    check_shape(bias_name, b, (n_out,), f"(outputs,) for a Dense layer with {n_out} units")
-    dtype = dense.kernel.dtype
-    dense.kernel.assign(kernel_from_W(W, name=name).astype(dtype))
-    dense.bias.assign(b.astype(dtype))
-
-
 def sequential(source: Example | Sequence[Layer], dtype="float32"):
-    """A Keras ``Sequential`` model (``keras.Input`` then one ``Dense`` per layer) holding the parameters.
+    """A ``keras.Sequential`` (``keras.Input``, then one ``Dense`` per layer) holding the layers.
 
-    For float64, build the model inside :func:`floatx` so that the optimizer and metrics are
-    float64 too.
+    Each kernel receives ``W.T``. For float64, build the model inside :func:`floatx` so that the
+    optimizer and metrics are float64 too.
     """
     layers = as_layers(source)
-    name = dtype_name(dtype)
-    model = keras.Sequential(
-        [keras.Input(shape=(layers[0].W.shape[1],), dtype=name)]
-        + [
-            keras.layers.Dense(
-                layer.W.shape[0],
-                activation=KERAS_ACTIVATIONS[check_choice("activation", layer.activation, KERAS_ACTIVATIONS)],
-                dtype=name,
+    dtype = _dtype_name(dtype)
+    denses = []
+    for i, layer in enumerate(layers, start=1):
+        if layer.activation not in KERAS_ACTIVATIONS:
+            raise ValueError(
+                f"layer {i} has activation {layer.activation!r}, expected one of "
+                f"{', '.join(map(repr, KERAS_ACTIVATIONS))}"
             )
-            for layer in layers
-        ]
+        denses.append(keras.layers.Dense(
+            layer.W.shape[0], activation=KERAS_ACTIVATIONS[layer.activation], dtype=dtype
+        ))
+    model = keras.Sequential(
+        [keras.Input(shape=(layers[0].W.shape[1],), dtype=dtype)] + denses
     )
-    for i, (dense, layer) in enumerate(zip(dense_layers(model), layers), start=1):
-        load_dense(dense, layer.W, layer.b, name=f"W{i}")
+    for i, (dense, layer) in enumerate(zip(denses, layers), start=1):
+        dense.kernel.assign(_cast(f"W{i}", layer.W, dtype).T)  # the kernel is W.T
+        dense.bias.assign(_cast(f"b{i}", layer.b, dtype))
     return model
 
 
-def dense_layers(model) -> list:
-    """The ``Dense`` layers of a Keras model, in order."""
-    layers = [layer for layer in getattr(model, "layers", []) if isinstance(layer, keras.layers.Dense)]
+def _dense_layers(model, name: str = "model") -> list:
+    """The ``Dense`` layers of ``model`` in call order; refuse any other architecture."""
+    if not isinstance(model, keras.Sequential):
+        kind = type(model).__name__
+        why = ("" if not isinstance(model, keras.Model) else
+               ": only in a Sequential is the order of model.layers the call order")
+        raise TypeError(f"{name} is a {kind}, expected a keras.Sequential of Dense layers{why}")
+    layers = list(model.layers)
     if not layers:
-        raise ValueError(f"model is a {type(model).__name__} without Dense layers, expected a Keras model")
+        raise ValueError(f"{name} has no layers, expected a keras.Sequential of Dense layers")
+    seen: dict[int, int] = {}
+    for i, layer in enumerate(layers, start=1):
+        if isinstance(layer, keras.Model):
+            raise TypeError(
+                f"{name} layer {i} is a nested {type(layer).__name__}, expected a Dense "
+                "layer: build one flat keras.Sequential"
+            )
+        if not isinstance(layer, keras.layers.Dense):
+            raise TypeError(f"{name} layer {i} is a {type(layer).__name__}, expected a Dense layer")
+        if id(layer) in seen:
+            raise ValueError(
+                f"{name} layer {i} is layer {seen[id(layer)]} again ({layer.name!r}): a layer "
+                "used twice shares its weights; expected distinct Dense layers"
+            )
+        seen[id(layer)] = i
+        if not layer.built:
+            raise ValueError(
+                f"{name} layer {i} ({layer.name!r}) is not built: start the Sequential "
+                "with keras.Input(shape=(inputs,))"
+            )
+        if not layer.use_bias:
+            raise ValueError(
+                f"{name} layer {i} ({layer.name!r}) has no bias, expected use_bias=True"
+            )
     return layers
 
 
@@ -161,7 +163,7 @@ def floatx(dtype) -> Iterator[str]:
     (float32), whatever the model's dtype; a float64 run builds model, optimizer and ``compile``
     inside ``with floatx("float64"):`` so that no float32 value slips in.
     """
-    name = dtype_name(dtype)
+    name = _dtype_name(dtype)
     previous = keras.config.floatx()
     keras.config.set_floatx(name)
     try:
@@ -176,88 +178,143 @@ def floatx(dtype) -> Iterator[str]:
 def _numpy(name: str, value) -> np.ndarray:
     if value is None:
         raise ValueError(
-            f"{name} is None: the tape saw no path from the loss to this variable (was it used in the "
-            "forward pass inside the `with tf.GradientTape()` block?)"
+            f"{name} is None: the tape saw no path from the loss to this variable (was it "
+            "used in the forward pass inside the `with tf.GradientTape()` block?)"
         )
     return np.array(keras.ops.convert_to_numpy(value))
 
 
-def parameters(source) -> dict[str, np.ndarray]:
-    """Parameters ``W1, b1, ...`` as numpy arrays with ``W`` in the book's (outputs, inputs) layout.
+def _check_names(source: Mapping) -> None:
+    for key in source:
+        if not isinstance(key, str):
+            raise TypeError(f"source has key {key!r}, expected names such as 'W1', 'b1'")
 
-    ``source`` is a Keras model of ``Dense`` layers (kernels are converted by :func:`W_from_kernel`)
-    or a dict of variables such as :func:`variables` returns (already in the book's layout).
+
+def parameters(source) -> dict[str, np.ndarray]:
+    """Parameters ``W1, b1, ...`` as numpy arrays, ``W`` in the book's (outputs, inputs) layout.
+
+    ``source`` is a ``keras.Sequential`` of ``Dense`` layers (each kernel is read back as
+    ``kernel.T``) or a dict of variables such as :func:`variables` returns (already in the
+    book's layout).
     """
     if isinstance(source, Mapping):
+        _check_names(source)
         return {name: _numpy(name, value) for name, value in source.items()}
     result = {}
-    for i, dense in enumerate(dense_layers(source), start=1):
-        result[f"W{i}"] = W_from_kernel(_numpy(f"kernel {i}", dense.kernel), name=f"kernel {i}")
+    for i, dense in enumerate(_dense_layers(source), start=1):
+        result[f"W{i}"] = _numpy(f"kernel {i}", dense.kernel).T.copy()
         result[f"b{i}"] = _numpy(f"bias {i}", dense.bias)
     return result
 
 
 def gradients(source, grads) -> dict[str, np.ndarray]:
-    """Gradients as numpy arrays named ``W1, b1, ...``, each in the book's layout and its parameter's shape.
+    """Gradients named ``W1, b1, ...`` as numpy arrays, each in its parameter's book shape.
 
     - ``source`` a dict of variables (see :func:`variables`), ``grads`` the dict that
       ``tape.gradient(loss, source)`` returned;
-    - ``source`` a Keras model, ``grads`` the list that ``tape.gradient(loss, model.trainable_variables)``
-      returned (kernel gradients are converted by :func:`W_from_kernel`).
+    - ``source`` a Keras model, ``grads`` the list that
+      ``tape.gradient(loss, model.trainable_variables)`` returned (a kernel's gradient is
+      (inputs, outputs) and is read back transposed).
     """
     if isinstance(source, Mapping):
+        _check_names(source)
         if not isinstance(grads, Mapping) or set(grads) != set(source):
+            got = sorted(grads) if isinstance(grads, Mapping) else type(grads).__name__
             raise ValueError(
-                f"grads has keys {sorted(grads) if isinstance(grads, Mapping) else type(grads).__name__}, "
-                f"expected a dict with the keys of source {sorted(source)}: pass tape.gradient(loss, source)"
+                f"grads has keys {got}, expected a dict with the keys of source "
+                f"{sorted(source)}: pass tape.gradient(loss, source)"
             )
         result = {}
         for name, variable in source.items():
             result[name] = _numpy(f"gradient of {name}", grads[name])
             check_shape(f"gradient of {name}", result[name], tuple(variable.shape))
         return result
-    layers = dense_layers(source)
+    layers = _dense_layers(source, "source")
     expected = [v for dense in layers for v in (dense.kernel, dense.bias)]
     if [id(v) for v in expected] != [id(v) for v in source.trainable_variables]:
-        raise ValueError("model.trainable_variables are not the Dense kernels and biases in order")
+        raise ValueError(
+            "source.trainable_variables are not kernel 1, bias 1, kernel 2, ... in order "
+            "(is a layer frozen with trainable=False?); expected every Dense layer trainable"
+        )
+    if isinstance(grads, (Mapping, str)) or not hasattr(grads, "__len__"):
+        raise TypeError(
+            f"grads is a {type(grads).__name__}, expected the list that "
+            "tape.gradient(loss, model.trainable_variables) returns"
+        )
     grads = list(grads)
     if len(grads) != len(expected):
         raise ValueError(
-            f"grads has {len(grads)} entries, expected {len(expected)} (one per variable of "
-            "model.trainable_variables)"
+            f"grads has {len(grads)} entries, expected {len(expected)} (one per variable "
+            "of model.trainable_variables)"
         )
     result = {}
     for i in range(len(layers)):
         kernel = _numpy(f"gradient of kernel {i + 1}", grads[2 * i])
-        check_shape(f"gradient of kernel {i + 1}", kernel, tuple(expected[2 * i].shape), "(inputs, outputs)")
-        result[f"W{i + 1}"] = W_from_kernel(kernel, name=f"gradient of kernel {i + 1}")
+        check_shape(f"gradient of kernel {i + 1}", kernel,
+                    tuple(expected[2 * i].shape), "(inputs, outputs)")
+        result[f"W{i + 1}"] = kernel.T.copy()
         result[f"b{i + 1}"] = _numpy(f"gradient of bias {i + 1}", grads[2 * i + 1])
-        check_shape(f"gradient of b{i + 1}", result[f"b{i + 1}"], tuple(expected[2 * i + 1].shape))
+        check_shape(f"gradient of bias {i + 1}", result[f"b{i + 1}"],
+                    tuple(expected[2 * i + 1].shape), "(outputs,)")
     return result
 
 
-def check_forward(model, source: Example | Sequence[Layer], x, *, rtol: float = 1e-5) -> np.ndarray:
-    """Run ``model`` on ``x`` and compare with the numpy reference; return the model's output.
+def check_forward(model, source: Example | Sequence[Layer], x, *,
+                  rtol: float = 1e-5) -> np.ndarray:
+    """Run ``model`` on ``x``, compare with the numpy forward pass; return the model's output.
 
-    The guard against a square weight matrix loaded in the wrong layout, which no shape check can
-    see. ``x`` is one sample (inputs,) or a batch (batch, inputs). Raises ``ValueError`` naming the
-    largest difference.
+    ``x`` is one sample (inputs,) or a batch (batch, inputs). When the outputs differ, the
+    message says which kernels differ from ``W.T`` of ``source``: exactly ``W`` (the layout
+    bug, invisible to a shape check when ``W`` is square) or something else.
     """
+    if isinstance(rtol, bool) or not isinstance(rtol, (int, float)) or not rtol > 0 \
+            or not np.isfinite(rtol):
+        raise ValueError(f"rtol is {rtol!r}, expected a positive finite number")
     layers = as_layers(source)
+    denses = _dense_layers(model)
     x = as_array("x", x, ndim=(1, 2))
     n_in = layers[0].W.shape[1]
     if x.shape[-1] != n_in:
-        raise ValueError(f"x has shape {x.shape}, expected ({n_in},) or (batch, {n_in}): the network has {n_in} inputs")
-    batch = x if x.ndim == 2 else x[None, :]
-    dtype = dense_layers(model)[0].kernel.dtype
-    got = _numpy("model output", model(batch.astype(dtype), training=False))
-    want = mlp.forward(layers, batch.astype(np.float64)).output
-    check_shape("model output", got, want.shape, "the reference output's shape")
-    error = float(np.max(np.abs(got - want) / np.maximum(np.abs(want), 1e-30)))
-    if not error <= rtol:
         raise ValueError(
-            f"the model's output differs from the reference forward pass by a relative {error:.1e} "
-            f"(allowed {rtol:.0e}): a kernel may hold W instead of W.T (a square W has the same shape "
-            "in both layouts, so only this check can catch it)"
+            f"x has shape {x.shape}, expected ({n_in},) or (batch, {n_in}): "
+            f"the network has {n_in} inputs"
         )
-    return got if x.ndim == 2 else got[0]
+    kernels = [tuple(d.kernel.shape) for d in denses]
+    wanted = [layer.W.shape[::-1] for layer in layers]
+    if kernels != wanted:
+        raise ValueError(
+            f"model has kernels of shapes {kernels}, expected {wanted} = (inputs, outputs), "
+            "the transposes of the source's W"
+        )
+    batch = x if x.ndim == 2 else x[None, :]
+    dtype = denses[0].kernel.dtype
+    batch = _cast("x", batch, dtype)
+    got = _numpy("model output", model(batch, training=False))
+    check_finite("model output", got)
+    # The reference sees what the model sees: inputs and weights rounded to the model's dtype.
+    rounded = [Layer(layer.W.astype(dtype).astype(np.float64),
+                     layer.b.astype(dtype).astype(np.float64), layer.activation)
+               for layer in layers]
+    fw = mlp.forward(rounded, batch.astype(np.float64))
+    want = fw.output
+    check_shape("model output", got, want.shape, "the reference output's shape")
+    # Rounding errors scale with the sums' terms, not with a sum that cancels to near 0.
+    inputs = [fw.x] + list(fw.a[:-1])
+    scale = max(float(np.max(np.abs(a) @ np.abs(layer.W).T + np.abs(layer.b)))
+                for a, layer in zip(inputs, rounded))
+    error = float(np.max(np.abs(got - want))) / max(scale, np.finfo(np.float64).tiny)
+    if error <= rtol:
+        return got if x.ndim == 2 else got[0]
+    params = parameters(model)
+    holds_W = [i for i, layer in enumerate(rounded, start=1)
+               if not np.allclose(params[f"W{i}"], layer.W, rtol=rtol, atol=0)
+               and np.allclose(params[f"W{i}"], layer.W.T, rtol=rtol, atol=0)]
+    if holds_W:
+        which = ", ".join(f"kernel {i}" for i in holds_W)
+        cause = f"model {which} holds W instead of W.T (a square W fits both layouts)"
+    else:
+        cause = "model weights or activations differ from the source's"
+    raise ValueError(
+        f"{cause}:\nits output differs from the numpy forward pass by {error:.1e} "
+        f"(relative to the size of its terms; allowed {rtol:.0e})"
+    )
