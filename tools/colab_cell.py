@@ -3,7 +3,8 @@
 On Colab a chapter runs alone, without this repository, so its first code cell installs yann from
 the repository (url: `repository.url` in _config.yml) at the release tag `v<version>` (version:
 pyproject.toml). Outside Colab the cell does nothing. The environment variable YANN_INSTALL_FROM
-redirects the install, so the Colab-like test can install yann from a local checkout.
+redirects the install, so the Colab-like test can install yann from a local checkout. The cell is
+tagged ``remove-cell`` (hidden in the book) and its lines are at most 80 characters long.
 
     python tools/colab_cell.py chapters/*.md   # rewrite the cell in these chapters if it is stale
     python tools/colab_cell.py --check chapters/*.md   # exit 1 if any chapter's cell is stale
@@ -18,7 +19,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKER = "# Colab: install this course's helper package"
-CELL_PATTERN = re.compile(r"```\{code-cell\} ipython3\n" + re.escape(MARKER) + r".*?\n```\n", re.S)
+# The cell is hidden in the book (it teaches nothing there); Colab still shows and runs it.
+TAGS = "remove-cell"
+HEADER = "```{code-cell} ipython3\n" + f":tags: [{TAGS}]\n\n"
+# The install cell as written by any version of this tool: with or without option lines
+# (``:tags: [...]``) and the blank line after them.
+CELL_PATTERN = re.compile(
+    r"```\{code-cell\} ipython3\n(?::[^\n]*\n)*\n?" + re.escape(MARKER) + r".*?\n```\n", re.S
+)
 
 
 def repository_url(config: Path = ROOT / "_config.yml") -> str:
@@ -34,22 +42,31 @@ def release_tag(pyproject: Path = ROOT / "pyproject.toml") -> str:
 
 
 def install_cell_source() -> str:
-    """The source of the install cell, exactly as it appears in every chapter."""
+    """The source of the install cell, exactly as it appears in every chapter (lines of at most
+    80 characters, like every code line of the book)."""
     source = f"git+{repository_url()}@{release_tag()}"
     return (
-        f"{MARKER} (elsewhere, `make test` has installed it).\n"
+        f"{MARKER}\n"
+        "# (elsewhere, `make test` has installed it).\n"
         "import os, subprocess, sys\n"
         "\n"
+        f'YANN = "{source}"\n'
         'if "google.colab" in sys.modules or "YANN_INSTALL_FROM" in os.environ:\n'
-        f'    source = os.environ.get("YANN_INSTALL_FROM", "{source}")\n'
-        '    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", source], check=True)'
+        '    source = os.environ.get("YANN_INSTALL_FROM", YANN)\n'
+        '    pip = [sys.executable, "-m", "pip", "install", "--quiet"]\n'
+        "    subprocess.run([*pip, source], check=True)"
     )
+
+
+def install_cell() -> str:
+    """The whole install cell in a chapter's MyST source, its tag included."""
+    return HEADER + install_cell_source() + "\n```\n"
 
 
 def rewrite(chapter: Path) -> bool:
     """Put the current install cell into ``chapter``; return True if the file changed."""
     text = chapter.read_text()
-    cell = "```{code-cell} ipython3\n" + install_cell_source() + "\n```\n"
+    cell = install_cell()
     if not CELL_PATTERN.search(text):
         raise ValueError(f"{chapter} has no install cell starting with {MARKER!r}")
     new = CELL_PATTERN.sub(lambda _: cell, text, count=1)
@@ -65,7 +82,7 @@ def main(argv: list[str]) -> int:
     for path in paths:
         if check:
             text = path.read_text()
-            if "```{code-cell} ipython3\n" + install_cell_source() + "\n```\n" not in text:
+            if install_cell() not in text:
                 stale.append(path)
         elif rewrite(path):
             print(f"updated the install cell of {path}")
