@@ -1,5 +1,7 @@
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,6 +12,8 @@ torch = pytest.importorskip("torch")
 from yann import mlp, torch_io  # noqa: E402
 from yann.example import RUNNING  # noqa: E402
 
+CHAPTER = Path(__file__).resolve().parents[1] / "chapters" / "06_pytorch.md"
+
 
 def random_layers(seed=3):
     rng = np.random.default_rng(seed)
@@ -19,9 +23,53 @@ def random_layers(seed=3):
     ]
 
 
+def function_node(source: str, name: str) -> ast.FunctionDef:
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            return node
+    raise AssertionError(f"no function {name} found")
+
+
+def without_docstring(node: ast.FunctionDef) -> str:
+    """The function's arguments and statements, its name and docstring left out."""
+    body = node.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    return ast.dump(node.args) + "".join(ast.dump(statement) for statement in body)
+
+
+def chapter_code() -> str:
+    text = CHAPTER.read_text()
+    cells = text.split("```{code-cell} ipython3\n")[1:]
+    return "\n".join(
+        "\n".join(line for line in cell.split("\n```")[0].splitlines() if not line.startswith(":tags:"))
+        for cell in cells
+    )
+
+
+def test_sequential_is_the_code_chapter_6_writes():
+    """yann's model builder is the chapter's function, statement for statement (issue 13 item 1)."""
+    import inspect
+
+    chapter = function_node(chapter_code(), "sequential")
+    ours = function_node(inspect.getsource(torch_io), "_sequential")
+    assert without_docstring(chapter) == without_docstring(ours)
+    chapter_table = [n for n in ast.walk(ast.parse(chapter_code()))
+                     if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "ACTIVATIONS"]
+    assert chapter_table, "chapter 6 defines ACTIVATIONS"
+    names = {k.value: v.attr for k, v in zip(chapter_table[0].value.keys, chapter_table[0].value.values)}
+    assert names == {k: v.__name__ for k, v in torch_io.ACTIVATIONS.items()}
+
+
 def test_import_yann_does_not_import_torch():
     code = "import sys, yann, yann.example, yann.mlp, yann.printing; sys.exit('torch' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_public_functions_are_the_four_later_chapters_use():
+    from bad_input import public_functions
+
+    assert public_functions(torch_io) == {"tensor", "sequential", "parameters", "gradients"}
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -29,14 +77,24 @@ def test_import_yann_does_not_import_torch():
 def test_parameters_round_trip_unchanged(dtype, source):
     layers = RUNNING.layers() if source == "running" else random_layers()
     model = torch_io.sequential(layers, dtype)
-    tensors = torch_io.parameter_tensors(layers, dtype)
+    tensors = {f"{kind}{i}": torch_io.tensor(f"{kind}{i}", getattr(layer, kind), dtype=dtype,
+                                             requires_grad=True)
+               for i, layer in enumerate(layers, start=1) for kind in "Wb"}
     for out in (torch_io.parameters(model), torch_io.parameters(tensors)):
-        assert list(out) == ["W1", "b1", "W2", "b2"]
+        assert sorted(out) == ["W1", "W2", "b1", "b2"]
         for i, layer in enumerate(layers, start=1):
             assert out[f"W{i}"].dtype == dtype and out[f"W{i}"].shape == layer.W.shape
             assert_array_equal(out[f"W{i}"], layer.W.astype(dtype))
             assert_array_equal(out[f"b{i}"], layer.b.astype(dtype))
+    assert list(torch_io.parameters(model)) == ["W1", "b1", "W2", "b2"]
     assert all(t.requires_grad and t.is_leaf for t in tensors.values())
+
+
+def test_parameters_are_copies():
+    model = torch_io.sequential(RUNNING)
+    out = torch_io.parameters(model)
+    out["W1"][0, 0] = 99.0
+    assert model[0].weight[0, 0].item() != 99.0
 
 
 def test_sequential_layout_is_linear_weight_out_in():
@@ -44,7 +102,9 @@ def test_sequential_layout_is_linear_weight_out_in():
     kinds = [type(m).__name__ for m in model]
     assert kinds == ["Linear", "ReLU", "Linear", "Sigmoid"]
     assert tuple(model[2].weight.shape) == (2, 3)
+    assert model[2].weight.dtype == torch.float32
     assert_allclose(model[2].weight.detach().numpy()[1], [0.3, 0.8, 0.7], rtol=1e-7)
+    assert torch_io.sequential(RUNNING, torch.float64)[0].weight.dtype == torch.float64
 
 
 @pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-12), (np.float32, 1e-5)])
@@ -66,7 +126,8 @@ def test_gradients_read_back_equal_mlp_gradients(dtype, rtol, source):
 
 
 def test_raw_tensor_gradients_and_sgd_step_match_mlp():
-    params = torch_io.parameter_tensors(RUNNING, np.float64)
+    params = {name: torch_io.tensor(name, RUNNING.array(name), dtype=np.float64, requires_grad=True)
+              for name in ["W1", "b1", "W2", "b2"]}
     x, y = (torch_io.tensor(n, RUNNING.array(n), dtype=np.float64) for n in "xy")
     a1 = torch.relu(params["W1"] @ x + params["b1"])
     a2 = torch.sigmoid(params["W2"] @ a1 + params["b2"])
@@ -78,36 +139,26 @@ def test_raw_tensor_gradients_and_sgd_step_match_mlp():
     assert_allclose(torch_io.parameters(params)["W2"], after[1].W, rtol=1e-14)
 
 
-def test_transposed_weight_is_refused_with_a_layout_message():
-    linear = torch.nn.Linear(3, 2)
-    with pytest.raises(ValueError, match=r"W2 has shape \(3, 2\), expected \(2, 3\).*looks transposed"):
-        torch_io.load_linear(linear, RUNNING.array("W2").T, RUNNING.array("b2"), name="W2")
-
-
-@pytest.mark.parametrize(
-    "W, b, message",
-    [
-        (np.zeros((2, 4)), np.zeros(2), r"W2 has shape \(2, 4\), expected \(2, 3\) = \(outputs, inputs\)"),
-        (np.zeros((2, 3)), np.zeros(3), r"b2 has shape \(3,\), expected \(2,\)"),
-        (np.zeros(6), np.zeros(2), r"W2 has shape \(6,\) \(1-D\), expected 2-D"),
-    ],
-)
-def test_wrong_shapes_are_refused_not_reshaped(W, b, message):
-    linear = torch.nn.Linear(3, 2)
-    before = linear.weight.detach().clone()
-    with pytest.raises(ValueError, match=message):
-        torch_io.load_linear(linear, W, b, name="W2")
-    assert torch.equal(linear.weight.detach(), before)
+def test_models_of_the_wrong_architecture_are_refused():
+    hidden, output = torch.nn.Linear(3, 3), torch.nn.Linear(3, 2)
+    nested = torch.nn.Sequential(torch.nn.Sequential(hidden, torch.nn.ReLU()), output)
+    assert list(torch_io.parameters(nested)) == ["W1", "b1", "W2", "b2"]  # nesting is fine
+    with pytest.raises(ValueError, match=r"uses one nn.Linear\(3, 3\) twice"):
+        torch_io.parameters(torch.nn.Sequential(hidden, hidden, output))
+    with pytest.raises(ValueError, match=r"W2 has shape \(3, 3\), expected \(3, 2\).*do not chain"):
+        torch_io.gradients(torch.nn.Sequential(output, hidden))
+    with pytest.raises(ValueError, match=r"W1 has no bias"):
+        torch_io.parameters(torch.nn.Sequential(torch.nn.Linear(3, 2, bias=False)))
 
 
 def test_other_refusals_name_the_problem():
     with pytest.raises(ValueError, match=r"x has shape \(3,\), expected \(3, 1\)"):
         torch_io.tensor("x", RUNNING.array("x"), shape=(3, 1))
     with pytest.raises(TypeError, match="dtype is int64, expected float32 or float64"):
-        torch_io.parameter_tensors(RUNNING, np.int64)
+        torch_io.sequential(RUNNING, np.int64)
     with pytest.raises(TypeError, match="dtype is float16"):
         torch_io.sequential(RUNNING, torch.float16)
     with pytest.raises(ValueError, match="W1 has no gradient: call loss.backward"):
         torch_io.gradients(torch_io.sequential(RUNNING))
-    with pytest.raises(ValueError, match=r"W2 has shape \(2, 4\), expected \(2, 3\)"):
-        torch_io.as_layers([RUNNING.layers()[0], mlp.Layer(np.zeros((2, 4)), np.zeros(2), "sigmoid")])
+    with pytest.raises(ValueError, match="x holds values too large for float32"):
+        torch_io.tensor("x", [1e39, 0.0])

@@ -1,12 +1,14 @@
-"""The book's parameters in PyTorch, and gradients and parameters back out, in the book's layout.
+"""The running example in PyTorch for the chapters that compare many implementations.
 
-PyTorch's ``nn.Linear.weight`` has shape (outputs, inputs), the same layout as the book's ``W``,
-so no transpose is involved anywhere in this module. What it adds is checking: every value goes in
-with the shape it is expected to have, or is refused with an error that names the argument, its
-shape and the expected shape. Nothing is ever reshaped or broadcast to fit.
+Chapter 6 writes the PyTorch idioms on the page: ``torch.tensor(W, requires_grad=True)``, an
+``nn.Sequential`` of ``nn.Linear`` loaded under ``torch.no_grad()``, ``.grad`` read back. This
+module is the same code for the chapters after it, behind checks: every argument goes in with the
+shape it must have, or is refused with an error naming it, what it got and what was expected.
+Nothing is reshaped or broadcast to fit. ``nn.Linear.weight`` is (outputs, inputs), the book's
+layout, so no transpose happens anywhere.
 
-Parameters are named ``W1, b1, W2, b2, ...`` (layer numbers start at 1). Importing this module
-imports torch; ``import yann`` does not.
+Public: ``tensor``, ``sequential``, ``parameters``, ``gradients``. Parameters are named
+``W1, b1, W2, b2, ...``. Importing this module imports torch; ``import yann`` does not.
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ from torch import nn
 
 from .example import Example, as_layers
 from .mlp import Layer
-from .validate import as_array, check_choice, check_shape
+from .validate import as_array, check_choice, check_finite, check_shape
 
-ACTIVATIONS: Mapping[str, type[nn.Module]] = {
+ACTIVATIONS = {
     "relu": nn.ReLU,
     "sigmoid": nn.Sigmoid,
     "tanh": nn.Tanh,
@@ -30,8 +32,7 @@ ACTIVATIONS: Mapping[str, type[nn.Module]] = {
 _DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
 
-def torch_dtype(dtype) -> torch.dtype:
-    """``torch.float32`` or ``torch.float64`` from a numpy, torch or string dtype; refuse others."""
+def _torch_dtype(dtype) -> torch.dtype:
     if isinstance(dtype, torch.dtype):
         name = str(dtype).removeprefix("torch.")
     else:
@@ -44,112 +45,125 @@ def torch_dtype(dtype) -> torch.dtype:
     return _DTYPES[name]
 
 
+def _cast(name: str, array: np.ndarray, dtype: torch.dtype) -> np.ndarray:
+    """``array`` in ``dtype``, refused if the cast overflows (a finite 1e39 is inf in float32)."""
+    with np.errstate(over="ignore"):
+        cast = array.astype(np.float32 if dtype == torch.float32 else np.float64)
+    try:
+        check_finite(name, cast)
+    except ValueError:
+        raise ValueError(
+            f"{name} holds values too large for {str(dtype).removeprefix('torch.')} "
+            "(they become inf when cast); expected finite numbers in that dtype"
+        ) from None
+    return cast
+
+
 def tensor(name: str, value, *, dtype=np.float32, shape: tuple[int, ...] | None = None,
            requires_grad: bool = False) -> torch.Tensor:
-    """A fresh torch tensor holding ``value`` (a copy), refused unless it has ``shape`` (if given)."""
+    """A fresh torch tensor holding a copy of ``value``, refused unless it has ``shape`` (if given)."""
+    if not isinstance(name, str):
+        raise TypeError(f"name is a {type(name).__name__}, expected a str")
     array = as_array(name, value)
     if shape is not None:
         check_shape(name, array, shape)
-    result = torch.tensor(array, dtype=torch_dtype(dtype))
-    return result.requires_grad_(requires_grad)
-
-
-def parameter_tensors(source: Example | Sequence[Layer], dtype=np.float32) -> dict[str, torch.Tensor]:
-    """Leaf tensors ``W1, b1, W2, b2, ...`` with ``requires_grad=True``; each ``W`` is (outputs, inputs)."""
-    result: dict[str, torch.Tensor] = {}
-    for i, layer in enumerate(as_layers(source), start=1):
-        result[f"W{i}"] = tensor(f"W{i}", layer.W, dtype=dtype, requires_grad=True)
-        result[f"b{i}"] = tensor(f"b{i}", layer.b, dtype=dtype, requires_grad=True)
-    return result
-
-
-def load_linear(linear: nn.Linear, W, b, *, name: str = "W") -> None:
-    """Copy ``W`` (outputs, inputs) and ``b`` (outputs,) into ``linear``, in place and without tracking.
-
-    A ``W`` of the wrong shape is refused, never reshaped; one in the transposed (inputs, outputs)
-    layout of a Keras kernel is refused with a message saying so. ``name`` is the weight's name in
-    messages (``W1``); the bias is named after it (``b1``).
-    """
-    if not isinstance(linear, nn.Linear):
-        raise TypeError(f"linear is a {type(linear).__name__}, expected a torch.nn.Linear")
-    if linear.bias is None:
-        raise ValueError(f"the nn.Linear for {name} has no bias, expected one (bias=True)")
-    bias_name = "b" + name[1:] if name.startswith("W") else f"bias of {name}"
-    W = as_array(name, W, ndim=2)
-    expected = tuple(linear.weight.shape)
-    if W.shape != expected and W.shape == expected[::-1]:
-        raise ValueError(
-            f"{name} has shape {W.shape}, expected {expected} = (outputs, inputs) of "
-            f"nn.Linear({expected[1]}, {expected[0]}); it looks transposed: nn.Linear.weight uses the "
-            "book's (outputs, inputs) layout, not a Keras kernel's (inputs, outputs)"
-        )
-    check_shape(name, W, expected, f"(outputs, inputs) of nn.Linear({expected[1]}, {expected[0]})")
-    b = as_array(bias_name, b, ndim=1)
-    check_shape(bias_name, b, (expected[0],), f"(outputs,) of nn.Linear({expected[1]}, {expected[0]})")
-    with torch.no_grad():
-        linear.weight.copy_(torch.from_numpy(W))
-        linear.bias.copy_(torch.from_numpy(b))
+    torch_dtype = _torch_dtype(dtype)
+    result = torch.tensor(_cast(name, array, torch_dtype), dtype=torch_dtype)
+    return result.requires_grad_(bool(requires_grad))
 
 
 def sequential(source: Example | Sequence[Layer], dtype=np.float32) -> nn.Sequential:
-    """An ``nn.Sequential`` of ``nn.Linear`` and activation modules holding the given parameters."""
-    modules: list[nn.Module] = []
-    for i, layer in enumerate(as_layers(source), start=1):
-        check_choice("activation", layer.activation, ACTIVATIONS)
-        n_out, n_in = layer.W.shape
-        linear = nn.Linear(n_in, n_out, dtype=torch_dtype(dtype))
-        load_linear(linear, layer.W, layer.b, name=f"W{i}")
+    """An ``nn.Sequential`` of ``nn.Linear`` and activation modules holding the given parameters.
+
+    ``source`` is an :class:`~yann.example.Example` or a list of ``yann.mlp.Layer`` whose shapes
+    chain; ``dtype`` is float32 or float64. The model is built by :func:`_sequential`, the function
+    chapter 6 writes on the page (a test keeps the two the same).
+    """
+    layers = as_layers(source)
+    torch_dtype = _torch_dtype(dtype)
+    for i, layer in enumerate(layers, start=1):
+        check_choice(f"activation of layer {i}", layer.activation, ACTIVATIONS)
+        _cast(f"W{i}", layer.W, torch_dtype)
+        _cast(f"b{i}", layer.b, torch_dtype)
+    return _sequential(layers, torch_dtype)
+
+
+def _sequential(layers, dtype=torch.float32):
+    """Chapter 6's function, unchanged: the checks are in :func:`sequential`."""
+    modules = []
+    for layer in layers:
+        n_out, n_in = layer.W.shape  # (outputs, inputs), as nn.Linear stores it
+        linear = nn.Linear(n_in, n_out, dtype=dtype)
+        with torch.no_grad():
+            linear.weight.copy_(torch.tensor(layer.W))
+            linear.bias.copy_(torch.tensor(layer.b))
         modules += [linear, ACTIVATIONS[layer.activation]()]
     return nn.Sequential(*modules)
 
 
-def linear_layers(model: nn.Module) -> list[nn.Linear]:
-    """The ``nn.Linear`` modules of ``model`` in the order they were registered."""
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model is a {type(model).__name__}, expected a torch.nn.Module")
-    layers = [m for m in model.modules() if isinstance(m, nn.Linear)]
+def _linear_layers(model: nn.Module) -> list[nn.Linear]:
+    """The ``nn.Linear`` modules of ``model`` in registration order, refused unless they chain."""
+    every = [m for _, m in model.named_modules(remove_duplicate=False) if isinstance(m, nn.Linear)]
+    layers = []
+    for linear in every:
+        if any(linear is seen for seen in layers):
+            raise ValueError(
+                f"model uses one nn.Linear({linear.in_features}, {linear.out_features}) twice, "
+                "expected each layer once (its gradient would hold both uses)"
+            )
+        layers.append(linear)
     if not layers:
         raise ValueError("model has no nn.Linear layers, expected at least one")
+    for i in range(1, len(layers)):
+        before, this = layers[i - 1], layers[i]
+        if this.in_features != before.out_features:
+            raise ValueError(
+                f"W{i + 1} has shape {tuple(this.weight.shape)}, expected "
+                f"({this.out_features}, {before.out_features}) = (outputs, inputs): the nn.Linear "
+                f"layers of model, in registration order, do not chain (layer {i} has "
+                f"{before.out_features} outputs)"
+            )
+    for i, linear in enumerate(layers, start=1):
+        if linear.bias is None:
+            raise ValueError(f"the nn.Linear for W{i} has no bias, expected one (bias=True)")
     return layers
 
 
 def _named_tensors(source) -> dict[str, torch.Tensor]:
     if isinstance(source, nn.Module):
         named: dict[str, torch.Tensor] = {}
-        for i, linear in enumerate(linear_layers(source), start=1):
-            if linear.bias is None:
-                raise ValueError(f"the nn.Linear for W{i} has no bias, expected one (bias=True)")
+        for i, linear in enumerate(_linear_layers(source), start=1):
             named[f"W{i}"], named[f"b{i}"] = linear.weight, linear.bias
         return named
     if isinstance(source, Mapping):
+        if not source:
+            raise ValueError("source is an empty dict, expected tensors named W1, b1, ...")
         for name, value in source.items():
             if not isinstance(value, torch.Tensor):
                 raise TypeError(f"{name} is a {type(value).__name__}, expected a torch.Tensor")
         return dict(source)
-    raise TypeError(f"source is a {type(source).__name__}, expected an nn.Module or a dict of tensors")
+    raise TypeError(
+        f"source is a {type(source).__name__}, expected an nn.Module or a dict of tensors"
+    )
 
 
-def to_numpy(name: str, value: torch.Tensor, shape: tuple[int, ...] | None = None) -> np.ndarray:
-    """A numpy copy of ``value`` (detached from autograd), refused unless it has ``shape`` (if given)."""
-    if not isinstance(value, torch.Tensor):
-        raise TypeError(f"{name} is a {type(value).__name__}, expected a torch.Tensor")
+def _to_numpy(name: str, value: torch.Tensor) -> np.ndarray:
     array = value.detach().cpu().numpy().copy()
-    if shape is not None:
-        check_shape(name, array, shape)
+    check_finite(name, array)
     return array
 
 
 def parameters(source: nn.Module | Mapping[str, torch.Tensor]) -> dict[str, np.ndarray]:
-    """The parameters ``W1, b1, ...`` as numpy arrays, ``W`` in (outputs, inputs) layout.
+    """The parameters ``W1, b1, ...`` as numpy copies, ``W`` in (outputs, inputs) layout.
 
-    ``source`` is a model built of ``nn.Linear`` layers or a dict of tensors such as
-    :func:`parameter_tensors` returns.
+    ``source`` is a model built of ``nn.Linear`` layers (each used once, registered in the order
+    they chain) or a dict of named tensors.
     """
-    return {name: to_numpy(name, value) for name, value in _named_tensors(source).items()}
+    return {name: _to_numpy(name, value) for name, value in _named_tensors(source).items()}
 
 
 def gradients(source: nn.Module | Mapping[str, torch.Tensor]) -> dict[str, np.ndarray]:
-    """The gradients ``.grad`` of ``W1, b1, ...`` as numpy arrays, each in its parameter's shape.
+    """The gradients ``.grad`` of ``W1, b1, ...`` as numpy copies, each in its parameter's shape.
 
     Refuses a parameter whose gradient is missing (``backward`` not called yet, or the parameter
     does not take part in the loss) instead of returning zeros.
@@ -161,5 +175,7 @@ def gradients(source: nn.Module | Mapping[str, torch.Tensor]) -> dict[str, np.nd
                 f"{name} has no gradient: call loss.backward() first, and check that {name} has "
                 "requires_grad=True and takes part in the loss"
             )
-        result[name] = to_numpy(f"gradient of {name}", value.grad, tuple(value.shape))
+        grad = _to_numpy(f"gradient of {name}", value.grad)
+        check_shape(f"gradient of {name}", grad, tuple(value.shape))
+        result[name] = grad
     return result
