@@ -1,6 +1,12 @@
-"""Shared pieces of the slow, whole-book tests (the Colab-like test and the browser test).
+"""Shared pieces of the tests: the markers of the slow, whole-book tests (Colab-like, browser,
+JupyterLab), helpers for child processes, and a plugin that makes nbval prove each chapter's check
+cell can fail.
 
-Both are marked, so a quick local run can leave them out: ``pytest -m "not colab and not browser"``.
+The slow tests are marked, so a quick local run can leave them out:
+``pytest -m "not colab and not browser and not lab"``.
+
+The plugin is registered whenever this file is loaded, which ``pytest`` and ``make test`` do (tests/
+is in testpaths); ``pytest chapters/NN_x.ipynb`` alone does not load it.
 """
 
 from __future__ import annotations
@@ -14,12 +20,15 @@ ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
 
 
-def pytest_configure(config: pytest.Config) -> None:
+def _add_markers(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "colab: runs a chapter as Colab would (fresh environment, install cell); slow"
     )
     config.addinivalue_line(
         "markers", "browser: builds the book and checks every page in headless Chromium; slow"
+    )
+    config.addinivalue_line(
+        "markers", "lab: starts a JupyterLab server on a free localhost port (make lab's route)"
     )
 
 
@@ -46,3 +55,143 @@ def clean_environment(**extra: str) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT
+
+
+# -- check cells must bite --------------------------------------------------------------------
+#
+# nbval re-runs every chapter and compares its outputs; a check cell passes there as long as its
+# assertions hold. That proves nothing if the assertions could not fail (a tolerance wider than the
+# numbers, a value compared with itself after a rename...). So, right after nbval has run a cell
+# tagged ``check`` and it passed, the same kernel runs that cell again once for every call of
+# ``numpy.testing.assert_allclose`` in it, each time with that one call's expected value moved by
+# 10 % plus 0.1: every such run must end in an AssertionError. Up to MAX_BITES calls are tried,
+# spread over the cell. The kernel's state is left as it was (the cell is only re-run).
+
+CHECK_TAG = "check"
+MAX_BITES = 40
+
+BITE_PROBE = r'''
+def _yann_bite(source, max_bites):
+    import contextlib, io, json
+    import numpy as np
+    import numpy.testing as npt
+
+    shell = get_ipython()
+    ns = shell.user_ns
+    real = npt.assert_allclose
+    state = {"calls": 0, "target": None, "perturbed": False}
+
+    def perturbed(desired):
+        d = np.asarray(desired, dtype=float)
+        return d + 0.1 + 0.1 * np.abs(d)
+
+    def patched(actual, desired, *args, **kwargs):
+        k = state["calls"]
+        state["calls"] += 1
+        if k == state["target"]:
+            desired = perturbed(desired)
+            state["perturbed"] = True
+        return real(actual, desired, *args, **kwargs)
+
+    code = compile(shell.transform_cell(source), "<check cell>", "exec")
+
+    def run(target):
+        state.update(calls=0, target=target, perturbed=False)
+        names = [k for k, v in ns.items() if v is real]
+        npt.assert_allclose = patched
+        for k in names:
+            ns[k] = patched
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                exec(code, ns)
+            return "passed"
+        except AssertionError:
+            return "AssertionError"
+        except Exception as error:
+            return f"{type(error).__name__}: {str(error)[:200]}"
+        finally:
+            npt.assert_allclose = real
+            for k in names:
+                ns[k] = real
+
+    first = run(None)
+    calls = state["calls"]
+    if first != "passed" or calls == 0:
+        return json.dumps({"calls": calls, "first": first, "missed": []})
+    targets = sorted({round(i * (calls - 1) / max(min(calls, max_bites) - 1, 1)) for i in range(min(calls, max_bites))})
+    missed = []
+    for k in targets:
+        outcome = run(k)
+        if outcome != "AssertionError" or not state["perturbed"]:
+            missed.append([k, outcome if state["perturbed"] else "the call did not happen again"])
+    return json.dumps({"calls": calls, "first": first, "missed": missed, "tried": len(targets)})
+'''
+
+
+def _kernel_evaluates(kernel, code: str, expression: str, timeout: float = 300) -> str:
+    """Run ``code`` in nbval's kernel, then return the value of ``expression`` (a str)."""
+    import ast
+
+    msg_id = kernel.kc.execute(
+        code, silent=False, store_history=False, allow_stdin=False, stop_on_error=False,
+        user_expressions={"result": expression},
+    )
+    while True:
+        reply = kernel.get_message(stream="shell", timeout=timeout)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            break
+    kernel.await_idle(msg_id, timeout)  # drain this request's outputs before nbval goes on
+    content = reply["content"]
+    if content["status"] != "ok":
+        raise RuntimeError(f"the bite probe failed: {content.get('ename')}: {content.get('evalue')}")
+    result = content["user_expressions"]["result"]
+    if result["status"] != "ok":
+        raise RuntimeError(f"the bite probe failed: {result.get('ename')}: {result.get('evalue')}")
+    return ast.literal_eval(result["data"]["text/plain"])
+
+
+def check_cell_bites(kernel, source: str) -> dict:
+    """Re-run a check cell in ``kernel`` with each assert_allclose call perturbed in turn."""
+    import json
+
+    code = BITE_PROBE + f"\n_yann_bite_result = _yann_bite({source!r}, {MAX_BITES})\ndel _yann_bite\n"
+    report = json.loads(_kernel_evaluates(kernel, code, "_yann_bite_result"))
+    _kernel_evaluates(kernel, "del _yann_bite_result", "''")
+    return report
+
+
+def bite_failures(report: dict) -> list[str]:
+    """What is wrong with a check cell, from ``check_cell_bites``'s report (empty: it bites)."""
+    if report["first"] != "passed":
+        return [f"re-run unchanged, the check cell did not pass ({report['first']})"]
+    if report["calls"] == 0:
+        return ["the check cell calls numpy.testing.assert_allclose nowhere"]
+    return [
+        f"assert_allclose call {k + 1} of {report['calls']} still passed with its expected value "
+        f"moved by 10 % + 0.1 ({outcome})"
+        for k, outcome in report["missed"]
+    ]
+
+
+class CheckCellsBite:
+    """A pytest plugin: after nbval passes a ``check`` cell, prove that its asserts can fail."""
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item):
+        result = yield
+        cell = getattr(item, "cell", None)
+        kernel = getattr(getattr(item, "parent", None), "kernel", None)
+        if cell is None or kernel is None or CHECK_TAG not in cell.get("metadata", {}).get("tags", []):
+            return result
+        from nbval.plugin import NbCellError
+
+        failures = bite_failures(check_cell_bites(kernel, cell.source))
+        if failures:
+            raise NbCellError(item.cell_num, "the check cell does not bite:\n" + "\n".join(failures), cell.source)
+        return result
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _add_markers(config)
+    if config.getoption("nbval", default=False) or config.getoption("nbval_lax", default=False):
+        config.pluginmanager.register(CheckCellsBite(), "yann-check-cells-bite")

@@ -5,9 +5,11 @@ cell matches the repository url in _config.yml."""
 from __future__ import annotations
 
 import ast
+import fnmatch
 import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -40,8 +42,27 @@ def _code_cells(notebook) -> list:
     return [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
 
 
-def test_there_are_chapters():
-    assert len(SOURCES) >= 2
+CHAPTER_NAME = re.compile(r"^(\d\d)_[a-z0-9]+(?:_[a-z0-9]+)*$")
+
+
+def test_chapters_are_numbered_in_reading_order_without_gaps():
+    """The file number is the reading order (_toc.yml takes chapters by glob): 01, 02, ... with no
+    gap, no repeat and no stray name, and at least the four chapters done by hand."""
+    stems = [p.stem for p in SOURCES]
+    bad = [stem for stem in stems if not CHAPTER_NAME.match(stem)]
+    assert not bad, f"chapter files not named NN_slug: {bad}"
+    numbers = [int(stem[:2]) for stem in stems]
+    assert len(numbers) >= 4
+    assert numbers == list(range(1, len(numbers) + 1)), f"chapter numbers {numbers} skip or repeat"
+
+
+def test_every_chapter_is_in_a_part_of_the_toc():
+    toc = (ROOT / "_toc.yml").read_text()
+    globs = re.findall(r"^\s*- glob:\s*(\S+)", toc, re.M)
+    files = re.findall(r"^\s*- file:\s*(\S+)", toc, re.M)
+    for source in SOURCES:
+        stem = f"chapters/{source.stem}"
+        assert stem in files or any(fnmatch.fnmatch(stem, g) for g in globs), f"{stem} is in no part"
 
 
 def test_sources_and_twins_pair_up():
@@ -84,12 +105,157 @@ def test_first_code_cell_installs_yann_on_colab(source: Path):
         f"{source.name}: install cell differs from _config.yml/pyproject.toml; run make notebooks"
     )
     assert colab_cell.repository_url() in first.source
+    assert first.metadata.get("tags") == [colab_cell.TAGS], (
+        f"{source.name}: the install cell must be tagged [{colab_cell.TAGS}]; run tools/colab_cell.py"
+    )
+
+
+def _tags(cell) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def _calls(code: str) -> list[str]:
+    """The names of the functions called in ``code`` (``np.testing.assert_allclose`` ->
+    ``assert_allclose``); IPython magics and shell escapes are dropped before parsing."""
+    plain = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in code.splitlines())
+    return [
+        getattr(node.func, "attr", getattr(node.func, "id", ""))
+        for node in ast.walk(ast.parse(plain))
+        if isinstance(node, ast.Call)
+    ]
+
+
+def _is_glue_only(code: str) -> bool:
+    """Every statement of the cell is a call of glue(...), or a loop or ``with`` holding only those."""
+
+    def glue_only(statements) -> bool:
+        for node in statements:
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+                if getattr(node.value.func, "attr", getattr(node.value.func, "id", "")) != "glue":
+                    return False
+            elif isinstance(node, (ast.For, ast.With)):
+                if node.__dict__.get("orelse") or not glue_only(node.body):
+                    return False
+            else:
+                return False
+        return True
+
+    body = ast.parse(code).body
+    return bool(body) and glue_only(body)
+
+
+def _text_outputs(cell) -> list[str]:
+    """What a reader sees printed by a cell: stdout/stderr text and plain-text results (not the
+    hidden glue records, not images)."""
+    texts = []
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "stream":
+            texts.append("".join(output.get("text", "")))
+        elif output.get("output_type") in {"execute_result", "display_data"}:
+            plain = output.get("data", {}).get("text/plain")
+            if plain is not None:
+                texts.append("".join(plain))
+    return texts
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=_name)
-def test_chapter_checks_its_numbers(source: Path):
-    code = "\n".join(c.source for c in _code_cells(jupytext.read(source)))
-    assert "assert_allclose(" in code, f"{source.name} has no assert_allclose check cell"
+def test_chapter_has_a_check_cell_that_asserts_its_numbers(source: Path):
+    """A cell tagged ``check`` (and ``hide-input``) calls numpy.testing.assert_allclose and prints a
+    one-line verdict. That its asserts can fail is proved while nbval runs it (tests/conftest.py)."""
+    checks = [c for c in _code_cells(jupytext.read(source)) if "check" in _tags(c)]
+    assert checks, f"{source.name} has no code cell tagged check"
+    for cell in checks:
+        assert "hide-input" in _tags(cell), f"{source.name}: a check cell must be tagged hide-input too"
+        assert "assert_allclose" in _calls(cell.source), (
+            f"{source.name}: its check cell never calls numpy.testing.assert_allclose"
+        )
+    twin = json.loads(source.with_suffix(".ipynb").read_text())
+    for cell in _code_cells(twin):
+        if "check" in _tags(cell):
+            printed = "".join(_text_outputs(cell)).strip("\n").splitlines()
+            assert len(printed) == 1, (
+                f"{source.name}: the check cell must print one line of verdict, not {printed!r}"
+            )
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=_name)
+def test_asserts_live_in_check_cells(source: Path):
+    """Teaching cells teach; the chapter's asserts are collected in its check cells."""
+    offenders = []
+    for index, cell in enumerate(_code_cells(jupytext.read(source))):
+        if "check" in _tags(cell):
+            continue
+        plain = "\n".join("" if l.lstrip().startswith(("%", "!")) else l for l in cell.source.splitlines())
+        tree = ast.parse(plain)
+        if any(isinstance(n, ast.Assert) for n in ast.walk(tree)) or "assert_allclose" in _calls(plain):
+            offenders.append(index)
+    assert not offenders, f"{source.name}: code cells {offenders} assert; move the asserts to the check cell"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=_name)
+def test_cells_that_only_glue_are_removed_from_the_page(source: Path):
+    offenders = [
+        index for index, cell in enumerate(_code_cells(jupytext.read(source)))
+        if _is_glue_only(cell.source) and "remove-cell" not in _tags(cell)
+    ]
+    assert not offenders, f"{source.name}: code cells {offenders} only glue; tag them remove-cell"
+
+
+def test_the_glue_only_rule_reads_cells_right():
+    assert _is_glue_only('glue("a", 1.0)\nglue("b", x, decimals=2)')
+    assert _is_glue_only('for k in names:\n    glue(f"ref-{k}", reference(k))')
+    assert not _is_glue_only('glue("a", 1.0)\nshow("a", a)')
+    assert not _is_glue_only('gap = abs(a - b)\nglue("gap", gap)')
+    assert not _is_glue_only("")
+
+
+MAX_LINE = 80  # characters: a page column at 1280 px holds about this many monospace characters
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=_name)
+def test_code_and_printed_lines_fit_the_page(source: Path):
+    too_long = []
+    for index, cell in enumerate(_code_cells(jupytext.read(source))):
+        too_long += [
+            f"code cell {index} line {n}: {len(line)} characters"
+            for n, line in enumerate(cell.source.splitlines(), 1) if len(line) > MAX_LINE
+        ]
+    for index, cell in enumerate(_code_cells(json.loads(source.with_suffix(".ipynb").read_text()))):
+        lines = [line for text in _text_outputs(cell) for line in text.splitlines()]
+        too_long += [
+            f"output of code cell {index}: a line of {len(line)} characters"
+            for line in lines if len(line) > MAX_LINE
+        ]
+    assert not too_long, f"{source.name}: lines over {MAX_LINE} characters:\n" + "\n".join(too_long)
+
+
+def test_check_cells_that_cannot_fail_are_caught(tmp_path):
+    """The plugin in tests/conftest.py, run by nbval on a notebook made here: a check cell whose
+    tolerance swallows a wrong value, and one with no assert_allclose at all, fail; a sound one
+    passes. One notebook, so one kernel."""
+    from nbformat import v4, write
+
+    sound = "assert_allclose(x * 2, [1.0, 3.0])\nassert_allclose(x.sum(), 2.0)\nprint('ok')"
+    loose = "assert_allclose(x * 2, [1.0, 3.0])\nassert_allclose(x.sum(), 2.0, atol=1)\nprint('ok')"
+    bare = "assert abs(x.sum() - 2.0) < 1e-9\nprint('ok')"
+    cells = [v4.new_code_cell("import numpy as np\nfrom numpy.testing import assert_allclose\nx = np.array([0.5, 1.5])")]
+    for code in (sound, loose, bare):
+        cell = v4.new_code_cell(code, metadata={"tags": ["hide-input", "check"]})
+        cell.outputs = [v4.new_output("stream", name="stdout", text="ok\n")]
+        cells.append(cell)
+    for count, cell in enumerate(cells, 1):
+        cell.execution_count = count
+    write(v4.new_notebook(cells=cells), tmp_path / "probe.ipynb")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "tests"), os.environ.get("PYTHONPATH")]))}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider", "-p", "conftest",
+         "--nbval", "--nbval-current-env", "-rA", "probe.ipynb"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=False, timeout=300,
+    )
+    outcomes = {cell: outcome for outcome, cell in re.findall(r"^(PASSED|FAILED) probe\.ipynb::Cell (\d)", result.stdout, re.M)}
+    assert outcomes == {"0": "PASSED", "1": "PASSED", "2": "FAILED", "3": "FAILED"}, result.stdout[-4000:]
+    assert "call 2 of 2 still passed" in result.stdout
+    assert "calls numpy.testing.assert_allclose nowhere" in result.stdout
 
 
 TF_PACKAGES = {"tensorflow", "keras", "tf_keras"}
