@@ -48,7 +48,9 @@ def install_cell_source() -> str:
     return (
         f"{MARKER}\n"
         "# (elsewhere, `make test` has installed it).\n"
-        "import os, subprocess, sys\n"
+        "import os\n"
+        "import subprocess\n"
+        "import sys\n"
         "\n"
         f'YANN = "{source}"\n'
         'if "google.colab" in sys.modules or "YANN_INSTALL_FROM" in os.environ:\n'
