@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
+from bad_input import NON_FINITE, Cases
 
 from yann import glue
-from yann.example import RUNNING
-
-from bad_input import ACTS, INF_B2, LAYERS, NAN_X, NON_FINITE, OUTPUT, W1, W2, X, Y, Cases, b1, b2
 
 CASES = Cases('yann.glue')
 case = CASES.case

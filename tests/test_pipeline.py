@@ -238,7 +238,8 @@ def test_check_cells_that_cannot_fail_are_caught(tmp_path):
     sound = "assert_allclose(x * 2, [1.0, 3.0])\nassert_allclose(x.sum(), 2.0)\nprint('ok')"
     loose = "assert_allclose(x * 2, [1.0, 3.0])\nassert_allclose(x.sum(), 2.0, atol=1)\nprint('ok')"
     bare = "assert abs(x.sum() - 2.0) < 1e-9\nprint('ok')"
-    cells = [v4.new_code_cell("import numpy as np\nfrom numpy.testing import assert_allclose\nx = np.array([0.5, 1.5])")]
+    setup = "import numpy as np\nfrom numpy.testing import assert_allclose\nx = np.array([0.5, 1.5])"
+    cells = [v4.new_code_cell(setup)]
     for code in (sound, loose, bare):
         cell = v4.new_code_cell(code, metadata={"tags": ["hide-input", "check"]})
         cell.outputs = [v4.new_output("stream", name="stdout", text="ok\n")]
@@ -246,13 +247,15 @@ def test_check_cells_that_cannot_fail_are_caught(tmp_path):
     for count, cell in enumerate(cells, 1):
         cell.execution_count = count
     write(v4.new_notebook(cells=cells), tmp_path / "probe.ipynb")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "tests"), os.environ.get("PYTHONPATH")]))}
+    path = os.pathsep.join(filter(None, [str(ROOT / "tests"), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONPATH": path}
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider", "-p", "conftest",
          "--nbval", "--nbval-current-env", "-rA", "probe.ipynb"],
         cwd=tmp_path, env=env, capture_output=True, text=True, check=False, timeout=300,
     )
-    outcomes = {cell: outcome for outcome, cell in re.findall(r"^(PASSED|FAILED) probe\.ipynb::Cell (\d)", result.stdout, re.M)}
+    found = re.findall(r"^(PASSED|FAILED) probe\.ipynb::Cell (\d)", result.stdout, re.M)
+    outcomes = {cell: outcome for outcome, cell in found}
     assert outcomes == {"0": "PASSED", "1": "PASSED", "2": "FAILED", "3": "FAILED"}, result.stdout[-4000:]
     assert "call 2 of 2 still passed" in result.stdout
     assert "calls numpy.testing.assert_allclose nowhere" in result.stdout
@@ -316,7 +319,8 @@ def test_repository_url_is_written_once():
         subfolders[:] = [d for d in subfolders if d not in SKIPPED_FOLDERS and not d.startswith(".venv")]
         for name in files:
             path = Path(folder) / name
-            if path.suffix in {".py", ".yml", ".toml", ".txt", ".cfg", ".sh"} and url in path.read_text(errors="ignore"):
+            kinds = {".py", ".yml", ".toml", ".txt", ".cfg", ".sh"}
+            if path.suffix in kinds and url in path.read_text(errors="ignore"):
                 hits.append(path.relative_to(ROOT).as_posix())
     assert hits == ["_config.yml"]
 
