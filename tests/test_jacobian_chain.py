@@ -10,10 +10,9 @@ from yann import jacobian_chain as jc
 from yann import mlp
 from yann.example import REFERENCE_ATOL, RUNNING, reference
 
-torch = pytest.importorskip("torch")
-
 
 def test_weight_jacobian_is_the_autograd_jacobian_with_rows_of_w_flattened_in_order():
+    torch = pytest.importorskip("torch")  # only the autograd comparisons need torch
     rng = np.random.default_rng(0)
     W, a = rng.normal(size=(4, 3)), rng.normal(size=3)
     J = jc.weight_jacobian(a, 4)
@@ -26,8 +25,9 @@ def test_weight_jacobian_is_the_autograd_jacobian_with_rows_of_w_flattened_in_or
 
 @pytest.mark.parametrize("name", mlp.ACTIVATIONS)
 def test_activation_jacobian_is_the_autograd_jacobian(name):
+    torch = pytest.importorskip("torch")
     z = np.array([-1.5, -0.2, 0.3, 2.0])
-    a = mlp.activate(name, z)
+    a = mlp.ACTIVATIONS[name][0](z)
     f = {"relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh, "identity": lambda t: t * 1}[name]
     expected = torch.autograd.functional.jacobian(f, torch.tensor(z)).numpy()
     assert_allclose(jc.activation_jacobian(name, z, a), expected, rtol=1e-14)
@@ -79,3 +79,9 @@ def test_errors_name_the_argument():
         jc.vjp_cost([3, 2], batch=0)
     with pytest.raises(ValueError, match="n_out is 0"):
         jc.weight_jacobian(np.ones(3), 0)
+
+
+def test_activation_jacobian_refuses_a_batch_instead_of_returning_its_diagonal():
+    with pytest.raises(ValueError, match=r"z has shape \(2, 3\) \(2-D\), expected 1-D"):
+        jc.activation_jacobian("relu", np.ones((2, 3)))
+    assert_allclose(jc.activation_jacobian("relu", np.array([-1.0, 2.0])), np.diag([0.0, 1.0]), rtol=0)

@@ -7,8 +7,6 @@ from numpy.testing import assert_allclose, assert_array_equal
 from yann import mlp, trace
 from yann.printing import table
 
-torch = pytest.importorskip("torch")
-
 
 def random_network(rng, widths, activations, dtype=np.float64):
     return [
@@ -17,10 +15,7 @@ def random_network(rng, widths, activations, dtype=np.float64):
     ]
 
 
-TORCH_ACTIVATIONS = {"sigmoid": torch.sigmoid, "relu": torch.relu, "tanh": torch.tanh, "identity": lambda z: z}
-
-
-def torch_loss(name, out, y):
+def torch_loss(torch, name, out, y):
     if name == "mse":
         return torch.nn.functional.mse_loss(out, y)
     if name == "bce":
@@ -32,6 +27,8 @@ def torch_loss(name, out, y):
 
 def torch_trace(layers, x, y, loss, lr, steps, frozen):
     """The same run in PyTorch: autograd for the gradients, torch.optim.SGD for the updates."""
+    torch = pytest.importorskip("torch")  # only these tests need torch
+    activation = {"sigmoid": torch.sigmoid, "relu": torch.relu, "tanh": torch.tanh, "identity": lambda z: z}
     Ws = [torch.tensor(layer.W, requires_grad=True) for layer in layers]
     bs = [torch.tensor(layer.b, requires_grad=not fixed) for layer, fixed in zip(layers, frozen)]
     trainable = Ws + [b for b in bs if b.requires_grad]
@@ -43,8 +40,8 @@ def torch_trace(layers, x, y, loss, lr, steps, frozen):
         probes = [b if b.requires_grad else b.detach().clone().requires_grad_(True) for b in bs]
         a = xt
         for W, b, layer in zip(Ws, probes, layers):
-            a = TORCH_ACTIVATIONS[layer.activation](a @ W.T + b)
-        value = torch_loss(loss, a, yt)
+            a = activation[layer.activation](a @ W.T + b)
+        value = torch_loss(torch, loss, a, yt)
         optimizer.zero_grad()
         for p in probes:
             p.grad = None
@@ -186,14 +183,14 @@ def test_table_rows_name_every_number_in_both_layouts():
     assert "grad W1[1,1]" in table(rows)
 
 
-def test_long_runs_are_fast_enough_for_a_chapter():
-    import time
-
+def test_a_long_run_records_every_step_and_learns():
+    """10,000 steps (chapter 11's run): every record present and finite, the loss falls 100-fold.
+    (How long it takes is measured, not asserted: speed is reported, not tested.)"""
     rng = np.random.default_rng(0)
     layers = random_network(rng, [2, 2, 2], ["sigmoid", "sigmoid"])
-    start = time.perf_counter()
     run = trace.train(layers, [0.05, 0.1], [0.01, 0.99], learning_rate=0.5, steps=10_000, loss="half_sse")
-    assert time.perf_counter() - start < 10  # about a second on a busy two-core machine
+    assert run.loss.shape == (10_001,) and run.W[1].shape == (10_001, 2, 2)
+    assert np.isfinite(run.loss).all()
     assert run.loss[-1] < run.loss[0] / 100
 
 
@@ -209,12 +206,12 @@ ONE = [mlp.Layer(np.ones((2, 3)), np.zeros(2), "sigmoid")]
         (dict(learning_rate=0.0), ValueError, r"learning_rate is 0.0, expected a positive finite number"),
         (dict(learning_rate=float("nan")), ValueError, r"learning_rate is nan"),
         (dict(learning_rate="0.1"), TypeError, r"learning_rate is a str, expected a positive number"),
-        (dict(loss="hinge"), ValueError, r"loss is 'hinge', expected one of 'mse', 'bce', 'mae', 'half_sse'"),
+        (dict(loss="hinge"), ValueError, r"loss is 'hinge', expected one of 'bce', 'mse', 'mae', 'half_sse'"),
         (dict(freeze_biases=[True, False]), ValueError, r"freeze_biases is \(True, False\), expected a bool or 1 bools"),
         (dict(freeze_biases="yes"), TypeError, r"freeze_biases is a str, expected a bool or a sequence"),
         (dict(y=[1.0, 0.0, 0.0]), ValueError, r"y has shape \(3,\), expected \(2,\) = the shape of the network's output"),
         (dict(y=[[1.0, 0.0]]), ValueError, r"y has shape \(1, 2\) \(2-D\), expected 1-D"),
-        (dict(x=[1.0, 2.0]), ValueError, r"W1 has shape \(2, 3\), expected \(2, 2\) = \(outputs, inputs\)"),
+        (dict(x=[1.0, 2.0]), ValueError, r"x has shape \(2,\), expected \(3,\).*W1 transposed"),
         (dict(x=[1.0, np.inf, 0.0]), ValueError, r"x holds non-finite values"),
         (dict(loss="bce", y=[2.0, 0.0]), ValueError, r"expected labels in \[0, 1\]"),
         (dict(layers=[]), ValueError, r"layers is empty"),
@@ -237,4 +234,11 @@ def test_bad_steps_and_layouts_of_a_trace_are_refused():
     with pytest.raises(ValueError, match=r"layout is 'keras', expected one of 'W', 'kernel'"):
         run.table_rows(layout="keras")
     with pytest.raises(ValueError, match=r"loss is 'l2'"):
-        trace.loss_value("l2", np.zeros(2), np.zeros(2))
+        mlp.loss_value("l2", np.zeros(2), np.zeros(2))
+
+
+def test_a_diverging_run_stops_at_the_step_instead_of_recording_nan():
+    """mlp.gradients refuses a NaN; train used to record NaN losses silently."""
+    layers = [mlp.Layer(np.ones((2, 3)), np.zeros(2), "identity")]
+    with pytest.raises(ValueError, match=r"^step \d+: .*not finite"):
+        trace.train(layers, [100.0, 200.0, 300.0], [1.0, 0.0], learning_rate=10.0, steps=500, loss="mse")

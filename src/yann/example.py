@@ -15,7 +15,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import sympy
 
-from .mlp import Layer
+from .mlp import Layer, _check_layers
 from .validate import check_choice
 
 Nested = tuple  # a tuple of decimal strings, or a tuple of such tuples
@@ -125,17 +125,4 @@ def as_layers(source: Example | Sequence[Layer]) -> list[Layer]:
         raise TypeError(
             f"layers is a {type(source).__name__}, expected a sequence of yann.mlp.Layer (or an Example)"
         )
-    layers = list(source)
-    if not layers:
-        raise ValueError("layers is empty, expected at least one yann.mlp.Layer")
-    for i, layer in enumerate(layers):
-        if not isinstance(layer, Layer):
-            raise TypeError(f"layers[{i}] is a {type(layer).__name__}, expected a yann.mlp.Layer")
-    for i in range(1, len(layers)):
-        n_in, n_out = layers[i].W.shape[1], layers[i - 1].W.shape[0]
-        if n_in != n_out:
-            raise ValueError(
-                f"W{i + 1} has shape {layers[i].W.shape}, expected ({layers[i].W.shape[0]}, {n_out}) = "
-                f"(outputs, inputs): layer {i} has {n_out} outputs"
-            )
-    return layers
+    return _check_layers(list(source))

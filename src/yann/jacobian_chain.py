@@ -31,7 +31,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import mlp
-from .validate import as_array, check_choice, check_probability_labels, check_shape
+from .validate import as_array, check_choice
 
 ORDERS = ("reverse", "forward")
 
@@ -43,16 +43,25 @@ def weight_jacobian(a_in: np.ndarray, n_out: int) -> np.ndarray:
     ``J_W = I_out (Kronecker product) a_in^T``.
     """
     a_in = as_array("a_in", a_in, ndim=1)
-    if not isinstance(n_out, (int, np.integer)) or n_out < 1:
+    if isinstance(n_out, bool) or not isinstance(n_out, (int, np.integer)) or n_out < 1:
         raise ValueError(f"n_out is {n_out!r}, expected a positive int")
     J = np.zeros((n_out, n_out, a_in.size), dtype=a_in.dtype)  # (row of z, row of W, column of W)
     J[np.arange(n_out), np.arange(n_out)] = a_in  # the same as np.kron(np.eye(n_out), a_in), without its copies
     return J.reshape(n_out, n_out * a_in.size)
 
 
-def activation_jacobian(name: str, z: np.ndarray, a: np.ndarray) -> np.ndarray:
-    """``J(f)`` of an elementwise activation: the diagonal matrix of ``f'(z)``, stored dense."""
-    return np.diag(mlp.activation_vjp(name, np.ones_like(z), z, a))
+def activation_jacobian(name: str, z, a=None) -> np.ndarray:
+    """``J(f)`` of an elementwise activation at one sample ``z`` (1-D): the diagonal matrix of ``f'(z)``.
+
+    ``a = f(z)`` is computed when not given.
+    """
+    check_choice("activation", name, mlp.ACTIVATIONS)
+    z = as_array("z", z, ndim=1)
+    f, f_prime = mlp.ACTIVATIONS[name]
+    a = f(z) if a is None else as_array("a", a, ndim=1, dtype=z.dtype)
+    if a.shape != z.shape:
+        raise ValueError(f"a has shape {a.shape}, expected {z.shape} = the shape of z")
+    return np.diag(np.asarray(f_prime(z, a), dtype=z.dtype))
 
 
 def jacobian_shapes(n_in: int, n_out: int) -> dict[str, tuple[int, int]]:
@@ -93,10 +102,6 @@ class _Counter:
         return result
 
 
-def _widths(layers: Sequence[mlp.Layer]) -> list[int]:
-    return [layers[0].W.shape[1]] + [layer.W.shape[0] for layer in layers]
-
-
 def explicit_gradients(layers: Sequence[mlp.Layer], x, y, loss: str = "bce", order: str = "reverse") -> ChainGradients:
     """Every gradient of the loss as a product of materialised Jacobians, for one sample ``x``.
 
@@ -105,17 +110,13 @@ def explicit_gradients(layers: Sequence[mlp.Layer], x, y, loss: str = "bce", ord
     check_choice("order", order, ORDERS)
     check_choice("loss", loss, mlp.LOSSES)
     x = as_array("x", x, ndim=1)
-    values = mlp.forward(layers, x)  # checks the layers, their shapes and dtypes
-    y = as_array("y", y, ndim=1)
-    check_shape("y", y, values.output.shape, "the shape of the network's output")
-    if loss == "bce":
-        check_probability_labels("y", y)
-    y = y.astype(values.output.dtype, copy=False)
+    values = mlp.forward(layers, x)  # checks the layers, x and their shapes and dtypes
+    y = mlp._checked_target(loss, values.output, y)
 
     count = _Counter()
     n_layers = len(layers)
     inputs = (values.x,) + values.a[:-1]
-    J_E = mlp.loss_vjp(loss, values.output, y)[None, :]  # (1, outputs): the loss Jacobian
+    J_E = mlp.LOSSES[loss][1](values.output[None, :], y[None, :])  # (1, outputs): the loss Jacobian
     J_f = [activation_jacobian(layer.activation, z, a) for layer, z, a in zip(layers, values.z, values.a)]
     grads_W: list[np.ndarray] = [np.empty(0)] * n_layers
     grads_b: list[np.ndarray] = [np.empty(0)] * n_layers
@@ -143,7 +144,7 @@ def explicit_gradients(layers: Sequence[mlp.Layer], x, y, loss: str = "bce", ord
                     grads_b[l] = g.reshape(n_out)
 
     return ChainGradients(
-        loss=mlp.loss_value(loss, values.output, y),
+        loss=float(mlp.LOSSES[loss][0](values.output[None, :], y[None, :])),
         W=tuple(grads_W),
         b=tuple(grads_b),
         multiply_adds=count.multiply_adds,

@@ -6,22 +6,13 @@ holds the state after ``t`` updates: the network's output, the loss, the gradien
 and bias, and the weights and biases themselves. The gradient of record ``t`` is the one update
 ``t + 1`` subtracts; the last record's gradient is computed but not applied.
 
-Losses, for output ``a`` and target ``y``:
-
-- ``"mse"``: mean of ``(a - y)**2`` over every output of every sample (Keras ``"mse"``, PyTorch
-  ``MSELoss``);
-- ``"bce"``: binary cross-entropy, averaged the same way;
-- ``"mae"``: mean absolute error;
-- ``"half_sse"``: the *total error* of the classic worked example, ``E = sum_k (y_k - a_k)**2 / 2``,
-  summed over the outputs of a sample (and averaged over the samples of a batch). With two outputs
-  it equals ``"mse"``.
+The losses are those of ``yann.mlp.LOSSES`` (``"mse"``, ``"bce"``, ``"mae"`` and ``"half_sse"``,
+the total error ``sum_k (y_k - a_k)**2 / 2`` of the classic worked example). Every step runs
+``yann.mlp.forward_pass`` and ``yann.mlp.backprop``, the code of chapter 5; the arguments are
+checked once, and every step checks that the loss and the new weights are finite, so a run that
+diverges stops with an error naming the step instead of recording NaN.
 
 Biases can be frozen (per layer): their gradient is still computed and recorded, but never applied.
-
-The reverse pass is the one of ``yann.mlp.gradients`` (vector-Jacobian products, same conventions:
-``W`` has shape (outputs, inputs), ReLU has derivative 0 at 0). It is repeated here without
-re-validating the arguments at every step, so ten thousand steps of a small network take well under
-a second; the unit tests check the two agree.
 """
 
 from __future__ import annotations
@@ -33,72 +24,9 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from . import mlp
-from .validate import as_array, check_choice, check_probability_labels, check_shape
+from .validate import check_choice
 
-LOSSES = ("mse", "bce", "mae", "half_sse")
 LAYOUTS = ("W", "kernel")
-
-
-def _loss_terms(name: str, outputs: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """The loss of each of a stack of outputs: ``outputs`` has shape (records, *y.shape)."""
-    axes = tuple(range(1, outputs.ndim))
-    if name == "half_sse":
-        per_sample = 0.5 * np.sum((y - outputs) ** 2, axis=-1)
-        return np.mean(per_sample, axis=tuple(range(1, per_sample.ndim))) if per_sample.ndim > 1 else per_sample
-    if name == "mse":
-        return np.mean((outputs - y) ** 2, axis=axes)
-    if name == "mae":
-        return np.mean(np.abs(outputs - y), axis=axes)
-    return -np.mean(y * np.log(outputs) + (1 - y) * np.log(1 - outputs), axis=axes)
-
-
-def loss_value(name: str, output: np.ndarray, y: np.ndarray) -> float:
-    """The loss ``name`` (one of ``LOSSES``) of ``output`` against the target ``y`` (same shape)."""
-    output, y = mlp._checked_loss_arguments(name, output, y, LOSSES)
-    return float(_loss_terms(name, output[None], y)[0])
-
-
-def loss_vjp(name: str, output: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Gradient of the loss ``name`` with respect to the network's output (``y`` of the same shape)."""
-    output, y = mlp._checked_loss_arguments(name, output, y, LOSSES)
-    return _loss_vjp(name, output, y)
-
-
-def _loss_vjp(name: str, output: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """``loss_vjp`` without the checks, for arguments ``train`` has already checked."""
-    if name == "half_sse":
-        samples = output.shape[0] if output.ndim == 2 else 1
-        return (output - y) / samples
-    return mlp._loss_vjp(name, output, y)
-
-
-def _evaluate(
-    Ws: list[np.ndarray], bs: list[np.ndarray], activations: Sequence[str], x: np.ndarray, y: np.ndarray,
-    loss: str,
-) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
-    """Forward and reverse pass for a batch ``x`` (2-D) already validated by ``train``.
-
-    Returns the output and the gradients of the weights and biases (the loss is computed later,
-    for all steps at once).
-    """
-    zs, outs = [], []
-    a = x
-    for W, b, f in zip(Ws, bs, activations):
-        z = a @ W.T + b
-        a = mlp._activate(f, z)
-        zs.append(z)
-        outs.append(a)
-    grad = _loss_vjp(loss, a, y)
-    n = len(Ws)
-    grads_W: list[np.ndarray] = [np.empty(0)] * n
-    grads_b: list[np.ndarray] = [np.empty(0)] * n
-    for i in reversed(range(n)):
-        grad = mlp._activation_vjp(activations[i], grad, zs[i], outs[i])
-        a_in = outs[i - 1] if i > 0 else x
-        grads_W[i], grads_b[i] = grad.T @ a_in, grad.sum(axis=0)
-        if i > 0:
-            grad = grad @ Ws[i]
-    return a, grads_W, grads_b
 
 
 def _frozen_flags(freeze_biases: bool | Sequence[bool], n_layers: int) -> tuple[bool, ...]:
@@ -111,9 +39,7 @@ def _frozen_flags(freeze_biases: bool | Sequence[bool], n_layers: int) -> tuple[
         )
     flags = tuple(freeze_biases)
     if len(flags) != n_layers or not all(isinstance(f, (bool, np.bool_)) for f in flags):
-        raise ValueError(
-            f"freeze_biases is {flags!r}, expected a bool or {n_layers} bools (one per layer)"
-        )
+        raise ValueError(f"freeze_biases is {flags!r}, expected a bool or {n_layers} bools (one per layer)")
     return tuple(bool(f) for f in flags)
 
 
@@ -215,51 +141,52 @@ def train(
     shape of the network's output. Every update uses the whole of ``x``. ``freeze_biases`` is a
     bool for every layer or one bool per layer. The layers passed in are not changed.
     """
-    check_choice("loss", loss, LOSSES)
+    check_choice("loss", loss, mlp.LOSSES)
     if not isinstance(steps, numbers.Integral) or isinstance(steps, (bool, np.bool_)):
         raise TypeError(f"steps is a {type(steps).__name__}, expected a non-negative int")
     if steps < 0:
         raise ValueError(f"steps is {steps}, expected a non-negative int")
-    if not isinstance(learning_rate, numbers.Real) or isinstance(learning_rate, (bool, np.bool_)):
-        raise TypeError(f"learning_rate is a {type(learning_rate).__name__}, expected a positive number")
-    if not (np.isfinite(learning_rate) and learning_rate > 0):
-        raise ValueError(f"learning_rate is {learning_rate}, expected a positive finite number")
-
-    start = mlp.forward(layers, x)  # checks layers, x and the shapes and dtypes along the way
-    x = start.x
-    y = as_array("y", y, ndim=start.output.ndim)
-    check_shape("y", y, start.output.shape, "the shape of the network's output")
-    if loss == "bce":
-        check_probability_labels("y", y)
-    dtype = start.output.dtype
-    y = y.astype(dtype)
+    start = mlp.gradients(layers, x, y, loss)  # checks layers, x, y and the loss's demands
+    x, dtype = start.forward.x, start.forward.output.dtype
+    lr = mlp._check_learning_rate(learning_rate, dtype)
+    y = np.array(y, dtype=dtype)
     frozen = _frozen_flags(freeze_biases, len(layers))
     activations = tuple(layer.activation for layer in layers)
-    lr = dtype.type(learning_rate)
+    value, _ = mlp.LOSSES[loss]
 
+    net = [mlp.Layer(layer.W, layer.b, layer.activation) for layer in layers]  # copies, updated in place
+    xb, yb = np.atleast_2d(x), np.atleast_2d(y)  # one sample is a batch of one row
     records = steps + 1
-    Ws = [layer.W.copy() for layer in layers]
-    bs = [layer.b.copy() for layer in layers]
-    out_series = np.empty((records, *start.output.shape), dtype)
-    W_series = [np.empty((records, *W.shape), dtype) for W in Ws]
-    b_series = [np.empty((records, *b.shape), dtype) for b in bs]
-    gW_series = [np.empty((records, *W.shape), dtype) for W in Ws]
-    gb_series = [np.empty((records, *b.shape), dtype) for b in bs]
-
-    # One sample is run as a batch of one: the gradients are the same (the loss divides by the
-    # number of samples, here 1), and one code path serves both.
-    xb, yb = (x, y) if x.ndim == 2 else (x[None], y[None])
-    for t in range(records):
-        output, grads_W, grads_b = _evaluate(Ws, bs, activations, xb, yb, loss)
-        out_series[t] = output if x.ndim == 2 else output[0]
-        for i in range(len(Ws)):
-            W_series[i][t], b_series[i][t] = Ws[i], bs[i]
-            gW_series[i][t], gb_series[i][t] = grads_W[i], grads_b[i]
-        if t < steps:
-            Ws = [W - lr * g for W, g in zip(Ws, grads_W)]
-            bs = [b if fixed else b - lr * g for b, g, fixed in zip(bs, grads_b, frozen)]
-
-    loss_series = _loss_terms(loss, out_series, y).astype(dtype)
+    out_series = np.empty((records, *y.shape), dtype)
+    loss_series = np.empty(records, dtype)
+    W_series = [np.empty((records, *layer.W.shape), dtype) for layer in net]
+    b_series = [np.empty((records, *layer.b.shape), dtype) for layer in net]
+    gW_series = [np.empty_like(s) for s in W_series]
+    gb_series = [np.empty_like(s) for s in b_series]
+    with np.errstate(all="ignore"):  # a non-finite number is refused below, naming the step
+        for t in range(records):
+            zs, outs = mlp.forward_pass(net, xb)
+            grads_W, grads_b = mlp.backprop(net, zs, outs, yb, loss)
+            out_series[t] = outs[-1].reshape(y.shape)
+            loss_series[t] = value(outs[-1], yb)
+            if not (np.isfinite(loss_series[t]) and all(np.isfinite(g).all() for g in grads_W + grads_b)):
+                raise ValueError(
+                    f"step {t}: the loss or a gradient is not finite (nan or inf): the run diverged "
+                    f"or saturated; expected finite values (try a smaller learning_rate than {learning_rate})"
+                )
+            for i, layer in enumerate(net):
+                W_series[i][t], b_series[i][t] = layer.W, layer.b
+                gW_series[i][t], gb_series[i][t] = grads_W[i], grads_b[i]
+                if t < steps:
+                    layer.W[...] -= lr * grads_W[i]
+                    if not frozen[i]:
+                        layer.b[...] -= lr * grads_b[i]
+                    if not (np.isfinite(layer.W).all() and np.isfinite(layer.b).all()):
+                        raise ValueError(
+                            f"step {t + 1}: W{i + 1} or b{i + 1} holds non-finite values after the update: "
+                            f"the run diverged; expected finite values (try a smaller learning_rate "
+                            f"than {learning_rate})"
+                        )
     return Trace(
         activations=activations,
         loss_name=loss,

@@ -11,10 +11,12 @@ from collections.abc import Iterable
 import numpy as np
 
 
-def as_array(name: str, value, *, ndim: int | tuple[int, ...] | None = None) -> np.ndarray:
+def as_array(name: str, value, *, ndim: int | tuple[int, ...] | None = None, dtype=None) -> np.ndarray:
     """Return ``value`` as a finite float numpy array, or raise naming ``name``.
 
-    Integer and boolean input becomes float64; float32 and float64 keep their dtype.
+    Integer and boolean input becomes float64; float32 and float64 keep their dtype unless ``dtype``
+    asks for one of them. Finiteness is checked after that cast, so a float64 value too large for
+    float32 is refused instead of becoming inf.
     """
     if hasattr(value, "detach"):  # a torch tensor
         value = value.detach().cpu().numpy()
@@ -28,8 +30,16 @@ def as_array(name: str, value, *, ndim: int | tuple[int, ...] | None = None) -> 
         raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
     if np.iscomplexobj(array):
         raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
-    if array.dtype not in (np.float32, np.float64):
-        array = array.astype(np.float64)
+    if dtype is not None and np.dtype(dtype) not in (np.float32, np.float64):
+        raise TypeError(f"dtype is {np.dtype(dtype)}, expected float32 or float64")
+    target = np.dtype(dtype) if dtype is not None else (
+        array.dtype if array.dtype in (np.float32, np.float64) else np.dtype(np.float64))
+    if array.dtype != target:
+        check_finite(name, array)  # before the cast ...
+        with np.errstate(over="ignore"):
+            array = array.astype(target)
+        if not np.isfinite(array).all():  # ... and after: 1e39 is finite, float32(1e39) is inf
+            raise ValueError(f"{name} holds values too large for {target} (they become inf); expected finite {target} values")
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if array.ndim not in allowed:
