@@ -142,12 +142,12 @@ case("keras_io.gradients", "twice", lambda: keras_io().gradients(twice(), [None]
 case("check_forward", "square-transposed",
      lambda: keras_io().check_forward(
          keras_io().sequential([mlp.Layer(W1.T.copy(), b1, "relu"), LAYERS[1]]), LAYERS, X),
-     ValueError, r"^model kernel 1 holds W instead of W.T \(a square W fits both layouts\):\n"
-     r"its output differs from the numpy forward pass by")
+     ValueError, r"^model kernel 1 holds W, not W.T \(a square W fits both layouts\)\.\n"
+     r"The model's output differs from the numpy forward pass by")
 case("check_forward", "other-weights",
      lambda: keras_io().check_forward(
          keras_io().sequential([mlp.Layer(W1 * 1.1, b1, "relu"), LAYERS[1]]), LAYERS, X),
-     ValueError, r"^model weights or activations differ from the source's:\n")
+     ValueError, r"^model weights or activations differ from the source's\.\n")
 case("check_forward", "kernel-shapes",
      lambda: keras_io().check_forward(
          keras_io().sequential([mlp.Layer(np.ones((2, 3)), np.zeros(2), "relu")]), LAYERS, X),

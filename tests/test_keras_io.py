@@ -79,7 +79,7 @@ def test_the_square_kernel_in_the_wrong_layout_is_caught_only_by_the_forward_che
     assert_allclose(keras_io.check_forward(model, RUNNING, X), want, rtol=1e-6)
     model.layers[0].kernel.assign(RUNNING.array("W1", np.float32))  # W1 itself: the bug
     assert_array_equal(keras_io.parameters(model)["W1"], RUNNING.array("W1", np.float32).T)
-    with pytest.raises(ValueError, match="^model kernel 1 holds W instead of W.T"):
+    with pytest.raises(ValueError, match="^model kernel 1 holds W, not W.T"):
         keras_io.check_forward(model, RUNNING, X)
 
 
@@ -100,7 +100,7 @@ def test_check_forward_accepts_correctly_loaded_identity_models(W, x):
 def test_check_forward_blames_the_layout_only_when_a_kernel_holds_W():
     layers = [mlp.Layer(np.array([[1.0, 2.0], [3.0, 4.0]]), np.zeros(2), "identity")]
     wrong = [mlp.Layer(layers[0].W.T.copy(), np.zeros(2), "identity")]
-    with pytest.raises(ValueError, match="^model kernel 1 holds W instead of W.T"):
+    with pytest.raises(ValueError, match="^model kernel 1 holds W, not W.T"):
         keras_io.check_forward(keras_io.sequential(wrong), layers, np.array([1.0, 0.0]))
     scaled = [mlp.Layer(2 * layers[0].W, np.zeros(2), "identity")]
     with pytest.raises(ValueError, match="^model weights or activations differ"):

@@ -311,10 +311,10 @@ def check_forward(model, source: Example | Sequence[Layer], x, *,
                and np.allclose(params[f"W{i}"], layer.W.T, rtol=rtol, atol=0)]
     if holds_W:
         which = ", ".join(f"kernel {i}" for i in holds_W)
-        cause = f"model {which} holds W instead of W.T (a square W fits both layouts)"
+        cause = f"model {which} holds W, not W.T (a square W fits both layouts)"
     else:
         cause = "model weights or activations differ from the source's"
     raise ValueError(
-        f"{cause}:\nits output differs from the numpy forward pass by {error:.1e} "
-        f"(relative to the size of its terms; allowed {rtol:.0e})"
+        f"{cause}.\nThe model's output differs from the numpy forward pass by {error:.1e}\n"
+        f"(relative to the size of the sums' terms; allowed {rtol:.0e})."
     )
