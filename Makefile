@@ -3,12 +3,14 @@
 #   make test   run yann's tests and nbval over every chapter, one chapter as on Colab, and every
 #               page of the book in headless Chromium (installs the full tested set, and as root
 #               Debian's chromium; fetches a local copy of MathJax into .cache/)
+#   make lint   ruff over src/, tests/, tools/, benchmarks/ and the chapters' code
+#   make lab    JupyterLab on the chapters: the .md sources and .ipynb twins open as notebooks
 # and, for authors:
 #   make notebooks   re-execute every chapter whose .md changed into its .ipynb twin
 #   make -B notebooks   re-execute them all
 #   make serve   serve the built book on http://localhost:8000
-#   make test-compat   nbval over every chapter with other releases of torch and Keras
-#                      (requirements-compat.txt), in .venv-compat
+#   make test-compat   nbval over every chapter with Colab's releases (Python 3.12, the frameworks
+#                      of requirements-compat.txt), in .venv-compat; not part of make test
 #   make test-colab   run every chapter as on Colab: alone, in a fresh environment without yann,
 #                     installed by the chapter's own first cell (minutes)
 
@@ -20,7 +22,7 @@ CHAPTERS := $(wildcard chapters/*.md)
 MATHJAX_VERSION := 3.2.2
 MATHJAX := .cache/mathjax-$(MATHJAX_VERSION)
 
-.PHONY: book test notebooks serve clean test-colab test-compat browser-deps
+.PHONY: book test lint lab notebooks serve clean test-colab test-compat browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,20 +36,38 @@ $(VENV)/.test-installed: requirements.txt requirements-book.txt pyproject.toml |
 	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
 	touch $@
 
+$(VENV)/.lab-installed: requirements-lab.txt $(VENV)/.test-installed
+	$(BIN)/python -m pip install --quiet -r requirements-lab.txt
+	touch $@
+
 book: $(VENV)/.book-installed
 	$(BIN)/jupyter-book build -W -n --keep-going .
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
 
-test: $(VENV)/.test-installed browser-deps
+# The lab test starts `make lab`'s server, so make test installs JupyterLab too.
+test: $(VENV)/.test-installed $(VENV)/.lab-installed browser-deps
 	YANN_MATHJAX_DIR=$(CURDIR)/$(MATHJAX) $(BIN)/python -m pytest
+
+# src/, tests/, tools/ and benchmarks/ with pyproject.toml's settings; the chapters' code through
+# their executed twins (the same cells as the .md sources), in lines of at most 80 characters.
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check src tests tools benchmarks
+	$(BIN)/ruff check --line-length 80 chapters/*.ipynb
+
+# JupyterLab on this checkout, opened at chapters/; jupytext (requirements.txt) makes every
+# chapter's .md source open as a notebook beside its .ipynb twin. LAB_ARGS adds options, such as
+# LAB_ARGS="--no-browser --ServerApp.port=8899".
+lab: $(VENV)/.lab-installed
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --ServerApp.default_url=/lab/tree/chapters $(LAB_ARGS)
 
 test-colab: $(VENV)/.test-installed
 	YANN_COLAB_CHAPTERS=all $(BIN)/python -m pytest -n 2 --dist load tests/test_colab_like.py
 
-# The recorded chapters under other releases of torch and Keras (requirements-compat.txt), in a
-# second environment .venv-compat that the script creates on first use (about 7 GB, minutes).
+# The recorded chapters under Colab's releases (Python 3.12 and requirements-compat.txt), in a
+# second environment .venv-compat that the script creates on first use (gigabytes, minutes). The
+# script finds a Python 3.12 (COMPAT_PYTHON, python3.12 on PATH, or pyenv's) or says why it skips.
 test-compat:
-	PYTHON=$(PYTHON) tools/test_compat.sh
+	tools/test_compat.sh
 
 # What the browser test needs besides requirements.txt (without it, the test is skipped and says
 # why): Debian's chromium, installed here when missing if we are root (as in CI), and MathJax.
