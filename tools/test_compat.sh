@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Run nbval over every chapter in a second environment that holds other releases of the
-# frameworks (requirements-compat.txt) and otherwise the tested set (requirements.txt).
+# Run nbval over every chapter in a second environment that holds the releases a reader meets on
+# Colab: Python 3.12 and the frameworks of requirements-compat.txt, otherwise the tested set
+# (requirements.txt).
 #
 #   tools/test_compat.sh [extra pytest arguments]
 #
 # The environment lives in .venv-compat (override with COMPAT_VENV) and is created when it is
-# missing; it is brought up to date whenever requirements.txt, requirements-book.txt,
-# requirements-compat.txt or pyproject.toml is newer than the last install. PYTHON picks the
-# interpreter that creates it (default python3).
+# missing or holds another Python; it is brought up to date whenever requirements.txt,
+# requirements-book.txt, requirements-compat.txt or pyproject.toml is newer than the last install.
+# The interpreter is COMPAT_PYTHON if set, else python3.12 on PATH, else pyenv's 3.12; with none of
+# them the script says so and exits 0 (skipped).
 #
 # A pin in requirements-compat.txt replaces the pin of the same name in requirements.txt (pip
 # refuses two pins of one name, so the replaced lines are left out of a filtered copy of
@@ -15,10 +17,34 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-PYTHON=${PYTHON:-python3}
+WANT=3.12
 VENV=${COMPAT_VENV:-.venv-compat}
 STAMP="$VENV/.compat-installed"
 
+is_wanted() {  # is $1 a Python $WANT that runs?
+  [ -n "$1" ] && "$1" -c "import sys; sys.exit(sys.version_info[:2] != tuple(map(int, '$WANT'.split('.'))))" 2>/dev/null
+}
+
+PYTHON=${COMPAT_PYTHON:-}
+if [ -z "$PYTHON" ]; then
+  candidates=("$(command -v "python$WANT" || true)")
+  if command -v pyenv >/dev/null; then
+    candidates+=("$(pyenv root)"/versions/"$WANT"*/bin/python"$WANT")
+  fi
+  for candidate in "${candidates[@]}"; do
+    if is_wanted "$candidate"; then PYTHON=$candidate; break; fi
+  done
+fi
+if ! is_wanted "$PYTHON"; then
+  echo "test-compat: skipped: no Python $WANT found (set COMPAT_PYTHON, put python$WANT on PATH," \
+    "or install it with pyenv)"
+  exit 0
+fi
+
+if [ -x "$VENV/bin/python" ] && ! is_wanted "$VENV/bin/python"; then
+  echo "test-compat: $VENV holds another Python; making it again with $PYTHON"
+  rm -rf "$VENV"
+fi
 if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
   # Keep git from ever listing the environment, whatever the top-level .gitignore says.
@@ -53,8 +79,9 @@ fi
 
 echo "test-compat: $("$VENV/bin/python" - <<'EOF'
 from importlib.metadata import version
-names = ["torch", "keras", "tensorflow-cpu", "numpy", "sympy", "matplotlib"]
-found = []
+import sys
+names = ["torch", "keras", "tensorflow-cpu", "tensorflow", "numpy", "sympy", "matplotlib"]
+found = [f"Python {sys.version.split()[0]}"]
 for name in names:
     try:
         found.append(f"{name} {version(name)}")
