@@ -57,8 +57,10 @@ lint: $(VENV)/.test-installed
 # JupyterLab on this checkout, opened at chapters/; jupytext (requirements.txt) makes every
 # chapter's .md source open as a notebook beside its .ipynb twin. LAB_ARGS adds options, such as
 # LAB_ARGS="--no-browser --ServerApp.port=8899".
+# As root (a container, CI) Jupyter refuses to start without --allow-root.
 lab: $(VENV)/.lab-installed
-	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --ServerApp.default_url=/lab/tree/chapters $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --ServerApp.default_url=/lab/tree/chapters \
+	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 test-colab: $(VENV)/.test-installed
 	YANN_COLAB_CHAPTERS=all $(BIN)/python -m pytest -n 2 --dist load tests/test_colab_like.py
