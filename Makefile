@@ -71,29 +71,42 @@ test-colab: $(VENV)/.test-installed
 test-compat:
 	tools/test_compat.sh
 
-# What the browser test needs besides requirements.txt (without it, the test is skipped and says
-# why): Debian's chromium, installed here when missing if we are root (as in CI), and MathJax.
-browser-deps: $(MATHJAX)/es5/tex-mml-chtml.js
-	@if [ ! -x /usr/bin/chromium ]; then \
+# What the browser and PDF tests need besides requirements.txt (without it, a test is skipped and
+# says why): Debian's chromium and poppler-utils (pdftotext), installed here when missing if we are
+# root (as in CI), a local MathJax and axe-core (the accessibility checker the browser test injects).
+AXE_VERSION := 4.14.1
+AXE := .cache/axe-core-$(AXE_VERSION)
+browser-deps: $(MATHJAX)/es5/tex-mml-chtml.js $(AXE)/axe.min.js
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else \
-	    echo "chromium is missing and this is not root: the browser test will be skipped"; \
+	    echo "missing and this is not root:$$missing (the browser and PDF tests will be skipped)"; \
 	  fi; \
 	fi
 
-$(MATHJAX)/es5/tex-mml-chtml.js:
+# npm package NAME@VERSION unpacked into .cache/NAME-VERSION (used by the two rules below).
+define npm_unpack
 	@if ! command -v npm >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; \
 	fi
 	@if command -v npm >/dev/null; then \
-	  mkdir -p .cache && cd .cache && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null && \
-	  rm -rf mathjax-$(MATHJAX_VERSION) && mkdir mathjax-$(MATHJAX_VERSION) && \
-	  tar -xzf mathjax-$(MATHJAX_VERSION).tgz -C mathjax-$(MATHJAX_VERSION) --strip-components=1 && \
-	  rm mathjax-$(MATHJAX_VERSION).tgz; \
+	  mkdir -p .cache && cd .cache && npm pack --silent $(1)@$(2) >/dev/null && \
+	  rm -rf $(1)-$(2) && mkdir $(1)-$(2) && \
+	  tar -xzf $(1)-$(2).tgz -C $(1)-$(2) --strip-components=1 && rm $(1)-$(2).tgz; \
 	else \
-	  echo "npm is missing: no local MathJax, so the browser test will be skipped"; \
+	  echo "npm is missing: no local $(1), so the browser test will be skipped"; \
 	fi
+endef
+
+$(MATHJAX)/es5/tex-mml-chtml.js:
+	$(call npm_unpack,mathjax,$(MATHJAX_VERSION))
+
+$(AXE)/axe.min.js:
+	$(call npm_unpack,axe-core,$(AXE_VERSION))
 
 notebooks: execution_report.md
 

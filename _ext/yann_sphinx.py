@@ -4,9 +4,19 @@
   script again when it prepares writing, once under the file name None and once under ""), and the
   second copy stops with "Identifier 'THEBE_JS_URL' has already been declared" in the browser's
   console. Drop exact duplicates from each page's scripts.
+- Accessibility (axe-core, run on every page by tests/test_browser.py): the theme's search button
+  and theme switch get templates in _ext/templates/ whose accessible names match their
+  visible text; docutils writes the bibliography as role="list" holding role="doc-biblioentry"
+  items, which ARIA does not allow inside a list (and which is deprecated): they become
+  role="listitem"; myst-nb labels the summary of a folded cell "Toggle hidden content" while it
+  shows "Show code cell source": the label goes, so its name is the text a reader sees.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def _drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> None:
@@ -26,6 +36,27 @@ def _drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> No
     scripts[:] = unique
 
 
+BODY_FIXES = [
+    ('role="doc-biblioentry"', 'role="listitem"'),
+    ('<summary aria-label="Toggle hidden content">', "<summary>"),
+]
+
+
+def _fix_body(app, pagename, templatename, context, doctree) -> None:
+    body = context.get("body")
+    if body:
+        for old, new in BODY_FIXES:
+            body = body.replace(old, new)
+        context["body"] = body
+
+
+def _add_templates(app, config) -> None:
+    # Searched before the theme's own templates, so a file here replaces the theme's component.
+    config.templates_path = [str(TEMPLATES), *config.templates_path]
+
+
 def setup(app):
+    app.connect("config-inited", _add_templates)
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
+    app.connect("html-page-context", _fix_body)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -5,20 +5,31 @@ Headless Chromium (Debian's ``chromium`` package, driven by Playwright's Python 
 errors, every image loaded, every internal link (and its #anchor) resolves, math rendered by
 MathJax with no raw TeX left in the visible text, equation references numbered like their
 equations, a Colab link on every chapter page that opens the chapter's .ipynb on branch main, and
-no horizontal scrolling on a 390-pixel-wide phone. It saves screenshots of one chapter in light and
-dark mode to test-artifacts/.
+no horizontal scrolling on a 390-pixel-wide phone.
 
-The book is taken from _build/html when that is newer than every source, and otherwise built into
-a temporary folder (execution is off, so this takes seconds). The test runs offline: MathJax's CDN
-request is answered from a local copy of the ``mathjax`` npm package (``make test`` fetches it into
-.cache/; ``YANN_MATHJAX_DIR`` points elsewhere), and any other request off this machine fails the
-test. Without chromium or the MathJax copy the test is skipped and says why.
+What a reader must be able to read, measured element by element (issue 15): at 1280 px no display
+equation, code input or output block is wider than its box (scrollWidth against clientWidth, and
+the rendered math against its column); at 390 px a wide block scrolls inside its own box and no
+equation number overlaps its equation; every figure has real alt text (not a file name); and
+axe-core, injected into every page, finds no serious or critical accessibility violation.
+It saves screenshots of one chapter in light and dark mode to test-artifacts/, and writes every
+measurement to test-artifacts/browser-report.json.
+
+The book is taken from _build/html when that is newer than every source (``make book`` first, as
+``.ci/run`` does), and otherwise built into a temporary folder (execution is off: seconds). Pages
+are opened a few at a time and every wait is on an event (load, MathJax's promise, image events,
+animations finishing), never a fixed sleep. The test runs offline: MathJax's CDN request is answered
+from a local copy of the ``mathjax`` npm package (``make test`` fetches it and ``axe-core`` into
+.cache/; ``YANN_MATHJAX_DIR`` and ``YANN_AXE`` point elsewhere), and any other request off this
+machine fails the test. Without chromium, the MathJax copy or axe-core the test is skipped and says
+why.
 """
 
 from __future__ import annotations
 
 import asyncio
 import html.parser
+import json
 import os
 import re
 import subprocess
@@ -47,6 +58,7 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 PAGES_AT_ONCE = max(2, min(4, os.cpu_count() or 2))
 MATHJAX_URL = re.compile(r"/mathjax@(?P<version>[0-9][^/]*)/(?P<path>[^?#]+)")
+AXE_IMPACTS = {"serious", "critical"}
 RAW_TEX = ["$$", "\\begin{", "\\end{", "\\(", "\\)", "\\[", "\\]"]
 BOOK_SOURCES = ["*.md", "*.yml", "*.bib", "chapters/*.ipynb", "_static/*", "_ext/*.py"]
 
@@ -74,7 +86,10 @@ def _book_is_fresh(html: Path) -> bool:
 
 @pytest.fixture(scope="session")
 def book(tmp_path_factory) -> Path:
-    """The built HTML book: _build/html if fresh, else a new build in a temporary folder."""
+    """The built HTML book: YANN_BOOK_HTML if set (to measure another build), _build/html if
+    fresh, else a new build in a temporary folder."""
+    if os.environ.get("YANN_BOOK_HTML"):
+        return Path(os.environ["YANN_BOOK_HTML"])
     html = ROOT / "_build" / "html"
     if _book_is_fresh(html):
         return html
@@ -113,6 +128,23 @@ def chromium() -> Path:
                     "(make test does so when run as root; or set YANN_CHROMIUM)")
     pytest.importorskip("playwright.async_api", reason="pip install -r requirements.txt")
     return CHROMIUM
+
+
+def _axe_script() -> Path | None:
+    if os.environ.get("YANN_AXE"):
+        candidates = [Path(os.environ["YANN_AXE"])]
+    else:
+        candidates = sorted((ROOT / ".cache").glob("axe-core-4*/axe.min.js"), reverse=True)
+    return next((path for path in candidates if path.is_file()), None)
+
+
+@pytest.fixture(scope="session")
+def axe() -> Path:
+    script = _axe_script()
+    if script is None:
+        pytest.skip("no local axe-core in .cache/axe-core-4*/axe.min.js: run make browser-deps "
+                    "(it fetches the axe-core npm package) or set YANN_AXE to its axe.min.js")
+    return script
 
 
 @pytest.fixture(scope="session")
@@ -157,7 +189,16 @@ class PageReport:
     raw_tex: list[str] = field(default_factory=list)
     colab_links: list[str] = field(default_factory=list)
     overflow: dict = field(default_factory=dict)
+    desktop_blocks: list[dict] = field(default_factory=list)
+    phone_blocks: list[dict] = field(default_factory=list)
+    images_without_alt: list[str] = field(default_factory=list)
+    axe: list[dict] = field(default_factory=list)
     seconds: float = 0.0
+    steps: dict = field(default_factory=dict)
+
+    def wide(self, kind: str, where: str) -> list[dict]:
+        blocks = self.desktop_blocks if where == "desktop" else self.phone_blocks
+        return [b for b in blocks if b["kind"] == kind and b["wide"]]
 
 
 WAIT_FOR_MATHJAX = """async () => {
@@ -228,6 +269,115 @@ MEASURE_OVERFLOW = """async () => {
 }"""
 
 
+# Every display equation, code input and output block of the page's article, measured in place.
+# A block is "wide" when its content is wider than its box (scrollWidth > clientWidth) or sticks
+# out of the article's column; it is "contained" when the part that does not fit scrolls inside a
+# box of the block itself (overflow-x auto or scroll) that ends inside the column. An equation's
+# number "overlaps" when its box meets the visible part of the rendered math.
+MEASURE_BLOCKS = """() => {
+  const article = document.querySelector('article.bd-article') || document.body;
+  const column = article.getBoundingClientRect();
+  const scrolls = el => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+  const where = el => {
+    const section = el.closest('section[id]');
+    const own = el.id || (el.closest('[id]') || {}).id || '';
+    return own && section && own !== section.id ? `#${section.id} #${own}` :
+           section ? `#${section.id}` : (own ? `#${own}` : '');
+  };
+  const snippet = el => (el.textContent || '').replace(/\\s+/g, ' ').trim().slice(0, 60);
+  const intersect = (a, b) => {
+    const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+    const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+    return w > 1 && h > 1;
+  };
+  // The box that scrolls the content: the block or one of its descendants that holds content.
+  const scrollBox = (block, content) => {
+    for (let el = content; el; el = el.parentElement) {
+      if (scrolls(el)) return el;
+      if (el === block) break;
+    }
+    return null;
+  };
+  const blocks = [];
+  const measure = (kind, block, content, text) => {
+    if (block.getClientRects().length === 0) return null;  // not rendered (folded away)
+    const box = block.getBoundingClientRect();
+    const inner = content.getBoundingClientRect();
+    const scroller = scrollBox(block, content);
+    const tooWide = Math.max(block.scrollWidth - block.clientWidth,
+                             scroller ? scroller.scrollWidth - scroller.clientWidth : 0,
+                             scroller ? 0 : inner.right - box.right,
+                             box.right - column.right);
+    const wide = tooWide > 1;
+    const contained = wide && scroller !== null &&
+      scroller.getBoundingClientRect().right <= column.right + 1;
+    const item = {kind, where: where(block), text: snippet(text || block), wide, contained,
+                  overflow: Math.round(tooWide), width: Math.round(box.width)};
+    blocks.push(item);
+    return item;
+  };
+  for (const div of article.querySelectorAll('div.math')) {
+    const container = div.querySelector('mjx-container');
+    if (!container) continue;
+    const math = container.querySelector('mjx-math') || container;
+    const item = measure('equation', div, math, div.querySelector('mjx-assistive-mml') || div);
+    if (!item) continue;
+    const number = div.querySelector('.eqno');
+    item.number = number ? number.textContent.trim() : '';
+    item.overlaps = false;
+    if (number && number.getClientRects().length) {
+      const scroller = scrollBox(div, math);
+      let visible = math.getBoundingClientRect();
+      if (scroller) {
+        const s = scroller.getBoundingClientRect();
+        visible = {left: Math.max(visible.left, s.left), right: Math.min(visible.right, s.right),
+                   top: Math.max(visible.top, s.top), bottom: Math.min(visible.bottom, s.bottom)};
+      }
+      item.overlaps = intersect(number.getBoundingClientRect(), visible);
+    }
+  }
+  for (const pre of article.querySelectorAll('pre')) {
+    const kind = pre.closest('.cell_output') ? 'output' : pre.closest('.cell_input') ? 'input' : 'code';
+    measure(kind, pre, pre);
+  }
+  // Outputs that are not text: HTML tables, and figures (measured in the box that holds them).
+  for (const out of article.querySelectorAll('.cell_output .output:not(.stream):not(.text_plain)')) {
+    if (out.querySelector('pre, img')) continue;
+    measure('output', out, out.firstElementChild || out);
+  }
+  for (const img of article.querySelectorAll('.cell_output img')) {
+    measure('output', img.parentElement, img, {textContent: img.getAttribute('alt') || ''});
+  }
+  return blocks;
+}"""
+
+# Images of the article (figures, outputs) whose alt text is missing or only names a file.
+IMAGES_WITHOUT_ALT = """() => {
+  const article = document.querySelector('article.bd-article') || document.body;
+  const bad = [];
+  for (const img of article.querySelectorAll('img')) {
+    const alt = (img.getAttribute('alt') || '').trim();
+    const src = img.getAttribute('src') || '';
+    const file = src.split('/').pop();
+    if (!alt || alt === src || alt === file || alt.split('/').pop() === file ||
+        /\\.(png|jpe?g|gif|svg|webp)$/i.test(alt) || alt.startsWith('../')) {
+      bad.push(`${src} alt=${JSON.stringify(alt)}`);
+    }
+  }
+  return bad;
+}"""
+
+# MathJax's glyph boxes (mjx-math) are aria-hidden: assistive technology reads the MathML copy
+# next to them, which axe does check. Skipping the thousands of glyph boxes halves axe's time.
+RUN_AXE = """async () => {
+  const result = await axe.run({exclude: [['mjx-container > mjx-math']]},
+                               {resultTypes: ['violations']});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5), count: v.nodes.length}));
+}"""
+
+
 REDIRECT = re.compile(r'<meta http-equiv="refresh" content="\d+;\s*url=([^"]+)"', re.IGNORECASE)
 
 
@@ -239,7 +389,7 @@ def _pages(book: Path) -> list[str]:
     )
 
 
-async def _visit(context, server: str, book: Path, path: str) -> PageReport:
+async def _visit(context, server: str, book: Path, path: str, axe: Path) -> PageReport:
     """Open one page, desktop-sized, then narrow it to a phone, and report what it showed."""
     report = PageReport(path)
     redirect = REDIRECT.search((book / path).read_text(encoding="utf-8"))
@@ -254,6 +404,7 @@ async def _visit(context, server: str, book: Path, path: str) -> PageReport:
     page.on("requestfailed", lambda r: report.errors.append(f"request failed: {r.url} ({r.failure})"))
     page.on("response", lambda r: report.errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
     await page.goto(f"{server}/{path}", wait_until="load")
+    report.steps["load"] = time.perf_counter() - started
     report.has_math = await page.locator(".math").count() > 0
     report.mathjax = await page.evaluate(WAIT_FOR_MATHJAX) or {}
     report.broken_images = await page.evaluate(WAIT_FOR_IMAGES)
@@ -261,8 +412,16 @@ async def _visit(context, server: str, book: Path, path: str) -> PageReport:
     report.colab_links = [link for link in report.links if "colab.research.google.com" in link]
     text = await page.evaluate(VISIBLE_PROSE)
     report.raw_tex = [tex for tex in RAW_TEX if tex in text]
+    report.steps["rendered"] = time.perf_counter() - started
+    report.desktop_blocks = await page.evaluate(MEASURE_BLOCKS)
+    report.images_without_alt = await page.evaluate(IMAGES_WITHOUT_ALT)
+    await page.add_script_tag(path=str(axe))
+    report.steps["measured"] = time.perf_counter() - started
+    report.axe = await page.evaluate(RUN_AXE)
+    report.steps["axe"] = time.perf_counter() - started
     await page.set_viewport_size(PHONE)
     await page.evaluate(SETTLE)
+    report.phone_blocks = await page.evaluate(MEASURE_BLOCKS)
     report.overflow = await page.evaluate(MEASURE_OVERFLOW)
     await page.close()
     report.seconds = time.perf_counter() - started
@@ -297,7 +456,7 @@ async def _screenshots(browser, server: str, mathjax: Path, scheme: str) -> dict
     return {"theme": theme, "background": background, "blocked": blocked}
 
 
-async def _visit_book(chromium: Path, book: Path, server: str, mathjax: Path):
+async def _visit_book(chromium: Path, book: Path, server: str, mathjax: Path, axe: Path):
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
@@ -310,7 +469,7 @@ async def _visit_book(chromium: Path, book: Path, server: str, mathjax: Path):
 
         async def visit(path):
             async with limit:
-                return await _visit(context, server, book, path)
+                return await _visit(context, server, book, path, axe)
 
         reports = await asyncio.gather(*(visit(path) for path in _pages(book)))
         await context.close()
@@ -320,9 +479,42 @@ async def _visit_book(chromium: Path, book: Path, server: str, mathjax: Path):
 
 
 @pytest.fixture(scope="session")
-def visit(chromium, mathjax, book, server):
+def visit(chromium, mathjax, axe, book, server):
     """Every page of the book, visited once: (reports by page, blocked requests, screenshots)."""
-    return asyncio.run(_visit_book(chromium, book, server, mathjax))
+    started = time.perf_counter()
+    result = asyncio.run(_visit_book(chromium, book, server, mathjax, axe))
+    _write_report(result[0], time.perf_counter() - started)
+    return result
+
+
+def _counts(reports) -> dict:
+    """The numbers issue 15 tracks, over the whole book."""
+    counts = {}
+    for where in ["desktop", "phone"]:
+        for kind in ["equation", "input", "output", "code"]:
+            wide = [b for r in reports.values() for b in r.wide(kind, where)]
+            counts[f"{where} wide {kind}s"] = len(wide)
+            counts[f"{where} wide {kind}s not scrolling in their box"] = sum(not b["contained"] for b in wide)
+        blocks = [b for r in reports.values() for b in getattr(r, f"{where}_blocks")]
+        counts[f"{where} equation numbers over the math"] = sum(bool(b.get("overlaps")) for b in blocks)
+    counts["images without real alt text"] = sum(len(r.images_without_alt) for r in reports.values())
+    counts["axe serious or critical violations (nodes)"] = sum(
+        v["count"] for r in reports.values() for v in r.axe if v["impact"] in AXE_IMPACTS)
+    return counts
+
+
+def _write_report(reports, seconds: float) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    pages = {
+        path: {"seconds": round(r.seconds, 2), "steps": {k: round(v, 2) for k, v in r.steps.items()},
+               "desktop_wide": [b for b in r.desktop_blocks if b["wide"] or b.get("overlaps")],
+               "phone_wide": [b for b in r.phone_blocks if b["wide"] or b.get("overlaps")],
+               "images_without_alt": r.images_without_alt, "axe": r.axe}
+        for path, r in sorted(reports.items())
+    }
+    summary = {"seconds": round(seconds, 1), "pages": len(reports), "counts": _counts(reports)}
+    (ARTIFACTS / "browser-report.json").write_text(
+        json.dumps({"summary": summary, "pages": pages}, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
@@ -464,6 +656,51 @@ def test_pages_fit_a_phone_screen(reports):
         path: r.overflow for path, r in reports.items() if r.overflow["scrollWidth"] > r.overflow["width"]
     }
     assert too_wide == {}, "pages scroll sideways on a 390-px-wide phone"
+
+
+def _listing(reports, pick) -> dict[str, list[str]]:
+    found = {}
+    for path, report in sorted(reports.items()):
+        items = pick(report)
+        if items:
+            found[path] = [f"{b['where']} {b['kind']} +{b['overflow']}px: {b['text']}" for b in items]
+    return found
+
+
+@pytest.mark.parametrize("kind", ["equation", "input", "output", "code"])
+def test_nothing_is_cut_off_at_1280_px(reports, kind):
+    """Every display equation, code input and output fits its column on a desktop screen."""
+    wide = _listing(reports, lambda r: r.wide(kind, "desktop"))
+    assert wide == {}, f"{kind} blocks wider than their column at 1280 px"
+
+
+@pytest.mark.parametrize("kind", ["equation", "input", "output", "code"])
+def test_wide_blocks_scroll_inside_their_own_box_on_a_phone(reports, kind):
+    loose = _listing(reports, lambda r: [b for b in r.wide(kind, "phone") if not b["contained"]])
+    assert loose == {}, f"{kind} blocks wider than a 390-px phone that do not scroll in their own box"
+
+
+@pytest.mark.parametrize("where", ["desktop", "phone"])
+def test_no_equation_number_overlaps_its_equation(reports, where):
+    overlaps = {
+        path: [f"{b['where']} {b['number']}" for b in getattr(r, f"{where}_blocks") if b.get("overlaps")]
+        for path, r in reports.items()
+    }
+    assert {path: o for path, o in overlaps.items() if o} == {}
+
+
+def test_every_figure_has_real_alt_text(reports):
+    assert _failures(reports, "images_without_alt") == {}
+
+
+def test_no_serious_accessibility_violations(reports):
+    """axe-core on every page: no violation of serious or critical impact."""
+    violations = {
+        path: [f"{v['impact']} {v['id']} ({v['count']}x): {v['help']} e.g. {v['nodes'][:2]}"
+               for v in r.axe if v["impact"] in AXE_IMPACTS]
+        for path, r in sorted(reports.items())
+    }
+    assert {path: v for path, v in violations.items() if v} == {}
 
 
 # --- screenshots in light and dark mode --------------------------------------------------------

@@ -50,3 +50,66 @@ def test_expect_error_prints_one_line_and_requires_the_error(capsys):
     with pytest.raises(KeyError):
         with expect_error(ValueError):
             raise KeyError("other")
+
+
+TWO_ROWS = {"loss": {"numpy": 0.87012, "torch": 0.87013}, "grad <b2>": {"numpy": -0.1135, "torch": None}}
+TWO_ROWS_TEXT = [
+    "             numpy   torch",
+    "---------  -------  ------",
+    "loss        0.8701  0.8701",
+    "grad <b2>  -0.1135        ",
+]
+
+
+def test_table_prints_and_reprs_the_same_text(capsys):
+    """A notebook records text/plain from repr (IPython) or from print: both are the plain text."""
+    t = table(TWO_ROWS)
+    assert str(t).splitlines() == TWO_ROWS_TEXT
+    assert repr(t) == str(t) == "\n".join(TWO_ROWS_TEXT)
+    print(t)
+    assert capsys.readouterr().out == "\n".join(TWO_ROWS_TEXT) + "\n"
+    assert t == "\n".join(TWO_ROWS_TEXT) and isinstance(t, str)  # old callers treated it as a str
+
+
+def test_table_is_ipythons_text_plain_and_an_html_table():
+    from IPython.core.formatters import DisplayFormatter
+
+    data, _ = DisplayFormatter().format(table(TWO_ROWS))
+    assert data["text/plain"] == "\n".join(TWO_ROWS_TEXT)
+    html = data["text/html"]
+    assert html == table(TWO_ROWS)._repr_html_()
+    assert html.startswith('<table class="yann-table">') and html.endswith("</table>")
+    assert '<th scope="col">numpy</th><th scope="col">torch</th>' in html
+    assert '<tr><th scope="row">loss</th><td>0.8701</td><td>0.8701</td></tr>' in html
+    # Names are escaped, empty cells stay cells, so every row has one cell per column.
+    assert '<tr><th scope="row">grad &lt;b2&gt;</th><td>-0.1135</td><td></td></tr>' in html
+
+
+def test_table_html_has_the_same_cells_as_the_text():
+    import html.parser
+
+    class Cells(html.parser.HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.rows, self.inside = [], False
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "tr":
+                self.rows.append([])
+            elif tag in {"td", "th"}:
+                self.rows[-1].append("")
+                self.inside = True
+
+        def handle_endtag(self, tag):
+            self.inside = self.inside and tag not in {"td", "th"}
+
+        def handle_data(self, data):
+            if self.inside:
+                self.rows[-1][-1] += data
+
+    t = table({"a": {"x": 1.23456, "y": "text"}, "b": {"y": 2}}, decimals=2)
+    parser = Cells()
+    parser.feed(t._repr_html_())
+    assert parser.rows == [["", "x", "y"], ["a", "1.23", "text"], ["b", "", "2.00"]]
+    text = [line.split() for line in str(t).splitlines()]
+    assert text[0] == ["x", "y"] and text[2] == ["a", "1.23", "text"] and text[3] == ["b", "2.00"]

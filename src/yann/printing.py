@@ -7,6 +7,7 @@ through ``fmt`` or ``show``.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 
 import numpy as np
@@ -50,11 +51,48 @@ def show(label: str, value, decimals: int = 4) -> None:
     print(f"{label} = " + text.replace("\n", "\n" + indent))
 
 
-def table(rows: dict[str, dict[str, object]], decimals: int = 4) -> str:
-    """A plain-text table: one row per key of ``rows``, one column per key of the inner dicts.
+class Table(str):
+    """The text of a table (a ``str``: print it, compare it, join it), that also shows as an HTML
+    ``<table>`` when it is the last expression of a notebook cell.
+
+    ``str()``, ``repr()`` and ``print()`` all give the same plain text, so a recorded
+    ``text/plain`` output does not change; ``_repr_html_`` gives the table with a header row, the
+    row names as row headers and numbers right-aligned (class ``yann-table``, styled by the book).
+    """
+
+    header: tuple[str, ...]
+    body: tuple[tuple[str, ...], ...]
+
+    def __new__(cls, text: str, header: list[str], body: list[list[str]]) -> "Table":
+        self = super().__new__(cls, text)
+        self.header = tuple(header)
+        self.body = tuple(tuple(row) for row in body)
+        return self
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_pretty_(self, printer, cycle) -> None:  # IPython's text/plain
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        e = html.escape
+        corner, *columns = self.header
+        head = f"<td>{e(corner)}</td>" + "".join(f'<th scope="col">{e(c)}</th>' for c in columns)
+        rows = [
+            f'<tr><th scope="row">{e(name)}</th>' + "".join(f"<td>{e(v)}</td>" for v in cells) + "</tr>"
+            for name, *cells in self.body
+        ]
+        return ('<table class="yann-table">\n<thead><tr>' + head + "</tr></thead>\n<tbody>\n"
+                + "\n".join(rows) + "\n</tbody>\n</table>")
+
+
+def table(rows: dict[str, dict[str, object]], decimals: int = 4) -> Table:
+    """A table: one row per key of ``rows``, one column per key of the inner dicts.
 
     Numbers are formatted with ``decimals`` places (they must be finite); other values with ``str``;
-    ``None`` leaves the cell empty.
+    ``None`` leaves the cell empty. The result is the plain text (a ``str`` whose ``print`` shows
+    aligned columns under a header and a rule) and also shows as an HTML table when it ends a cell.
     """
     _check_decimals(decimals)
     if not isinstance(rows, Mapping):
@@ -76,13 +114,13 @@ def table(rows: dict[str, dict[str, object]], decimals: int = 4) -> str:
         return str(v)
 
     body = [[str(name)] + [cell(cells.get(c)) for c in columns] for name, cells in rows.items()]
-    header = [""] + columns
+    header = [""] + [str(c) for c in columns]
     widths = [max(len(r[i]) for r in [header] + body) for i in range(len(header))]
     lines = ["  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths)))]
     lines.append("  ".join("-" * w for w in widths))
     for r in body:
         lines.append("  ".join(v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in enumerate(zip(r, widths))))
-    return "\n".join(lines)
+    return Table("\n".join(lines), header, body)
 
 
 def _is_number(v) -> bool:
