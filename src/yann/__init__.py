@@ -3,18 +3,22 @@
 One job per module:
 
 - ``example``   the running example's parameters and the recorded reference values
-- ``mlp``       a numpy fully connected network: forward pass, reverse-mode backward pass, SGD step
+- ``mlp``       a numpy fully connected network: the forward pass and the one backward pass
+                (chapter 5's ``forward_pass`` and ``backprop``, verbatim), its tables of
+                activations and losses, and the checked entries ``forward``, ``gradients``,
+                ``loss_value`` and ``sgd_step``
 - ``trace``     training traces: every output, loss, gradient and parameter of gradient descent, step by step
 - ``validate``  argument checks with error messages that name the argument and the expected shape
 - ``printing``  version-stable printing of numbers, vectors and matrices
-- ``glue``      a wrapper around myst-nb's glue that is a no-op where myst-nb is missing (Colab)
+- ``glue``      myst-nb's glue, writing its display record itself, so it works without myst-nb (Colab)
 - ``figures``   figures drawn by code, such as the network diagram
+- ``graph``     pictures of the backward pass: the computational graph with values and gradients
 - ``tf_env``    TensorFlow and Keras imported quietly and reproducibly
-- ``jacobians``  sympy Jacobians of each stage of the running example, exact and displayed with shapes
+- ``symbolic``  sympy for the hand derivation: a short sigmoid, Jacobians shown with their shapes
+- ``jacobians`` the hand derivation of chapters 3 and 4 in one exact function, for later comparisons
 - ``jacobian_chain``  the explicit Jacobian chain in numpy, with operation counts (the costly way)
 - ``torch_io``   the same parameters in PyTorch, read back in the book's (outputs, inputs) layout
 - ``keras_io``   the same parameters in TensorFlow and Keras; the one place that transposes to kernels
-- ``model_state``  min-max scaling, a from-scratch SGD update, the contents of a saved .keras file
 
 ``torch_io`` and ``keras_io`` import their framework themselves, so ``import yann`` needs neither.
 """

@@ -27,7 +27,7 @@ from .validate import as_array, check_choice, check_finite, check_probability_la
 
 # --- the code of chapter 5, verbatim ----------------------------------------------------------------
 
-ACTIVATIONS = {  # name: (f(z), f'(z) written with a = f(z) where that is simpler)
+ACTIVATIONS = {  # name: (f(z), f'(z) written with a = f(z) where simpler)
     "relu": (lambda z: np.maximum(z, 0), lambda z, a: z > 0),  # f'(0) = 0
     "sigmoid": (lambda z: 1 / (1 + np.exp(-z)), lambda z, a: a * (1 - a)),
     "tanh": (np.tanh, lambda z, a: 1 - a * a),
@@ -37,8 +37,10 @@ ACTIVATIONS = {  # name: (f(z), f'(z) written with a = f(z) where that is simple
 LOSSES = {  # name: (E(a, y), dE/da), for outputs a with one sample a row
     "bce": (lambda a, y: -np.mean(y * np.log(a) + (1 - y) * np.log(1 - a)),
             lambda a, y: (a - y) / (a * (1 - a) * a.size)),
-    "mse": (lambda a, y: np.mean((a - y) ** 2), lambda a, y: 2 * (a - y) / a.size),
-    "mae": (lambda a, y: np.mean(np.abs(a - y)), lambda a, y: np.sign(a - y) / a.size),
+    "mse": (lambda a, y: np.mean((a - y) ** 2),
+            lambda a, y: 2 * (a - y) / a.size),
+    "mae": (lambda a, y: np.mean(np.abs(a - y)),
+            lambda a, y: np.sign(a - y) / a.size),
     "half_sse": (lambda a, y: np.sum((a - y) ** 2) / (2 * len(a)),
                  lambda a, y: (a - y) / len(a)),
 }
@@ -228,11 +230,13 @@ def sgd_step(layers: Sequence[Layer], grads: Gradients, learning_rate: float) ->
     for i, layer in enumerate(layers):
         step = {}
         for what in ("W", "b"):
-            param = getattr(layer, what)
-            g = as_array(f"grads.{what}[{i}]", getattr(grads, what)[i], dtype=param.dtype)
+            param, g = getattr(layer, what), getattr(grads, what)[i]
+            if not (isinstance(g, np.ndarray) and g.dtype == param.dtype):
+                g = as_array(f"grads.{what}[{i}]", g, dtype=param.dtype)
             check_shape(f"grads.{what}[{i}]", g, param.shape, f"the shape of {what}{i + 1}")
-            with np.errstate(over="ignore", invalid="ignore"):  # Layer refuses an overflow
-                step[what] = param - lr * g
+            with np.errstate(over="ignore", invalid="ignore"):  # Layer refuses inf and nan
+                step[what] = np.multiply(g, -lr)  # param - lr * g, bit for bit,
+                step[what] += param  # with one new array instead of two
         new_layers.append(Layer(step["W"], step["b"], layer.activation))
     return new_layers
 
