@@ -150,7 +150,7 @@ def _check_layers(layers, name: str = "layers") -> list[Layer]:
 
 
 def _checked_input(layers, x) -> tuple[list[Layer], np.ndarray]:
-    """The layers and ``x`` as a 2-D batch in the layers' dtype, or raise."""
+    """The checked layers and ``x`` (one sample, 1-D, or a batch, 2-D, in the layers' dtype), or raise."""
     layers = _check_layers(layers)
     x = as_array("x", x, ndim=(1, 2))
     n_in = layers[0].W.shape[1]
