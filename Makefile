@@ -71,6 +71,13 @@ test-colab: $(VENV)/.test-installed
 test-compat:
 	tools/test_compat.sh
 
+# The whole book as one PDF, _build/pdf/yann.pdf: the one-page HTML build printed by Debian's
+# chromium with the local MathJax (tools/pdf.py). Also copied into _build/html/_static/ when the
+# HTML book is built, where the front page links it. Takes minutes on two cores.
+.PHONY: pdf
+pdf: $(VENV)/.book-installed browser-deps
+	$(BIN)/python tools/pdf.py
+
 # What the browser and PDF tests need besides requirements.txt (without it, a test is skipped and
 # says why): Debian's chromium and poppler-utils (pdftotext), installed here when missing if we are
 # root (as in CI), a local MathJax and axe-core (the accessibility checker the browser test injects).

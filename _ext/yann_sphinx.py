@@ -10,6 +10,9 @@
   items, which ARIA does not allow inside a list (and which is deprecated): they become
   role="listitem"; myst-nb labels the summary of a folded cell "Toggle hidden content" while it
   shows "Show code cell source": the label goes, so its name is the text a reader sees.
+- The one-page build that ``make pdf`` prints (``--builder singlehtml``): myst-nb registers how to
+  write its folded cells (HideCodeCellNode) for the ``html`` builder only, and the theme's
+  translator for ``singlehtml`` then fails on them; register the same functions for it.
 """
 
 from __future__ import annotations
@@ -55,7 +58,16 @@ def _add_templates(app, config) -> None:
     config.templates_path = [str(TEMPLATES), *config.templates_path]
 
 
+def _register_for_singlehtml(app) -> None:
+    try:
+        from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput, visit_HideCellInput
+    except ImportError:  # another myst-nb: nothing to repair
+        return
+    app.add_node(HideCodeCellNode, override=True, singlehtml=(visit_HideCellInput, depart_HideCellInput))
+
+
 def setup(app):
+    _register_for_singlehtml(app)
     app.connect("config-inited", _add_templates)
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
     app.connect("html-page-context", _fix_body)
