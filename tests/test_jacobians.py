@@ -98,7 +98,7 @@ def test_other_labels_change_only_the_loss_jacobian():
     numeric = central_gradients(running_params(), y=y)
     assert_allclose(jac.to_float(g["grad_W2"]), numeric["W2"], rtol=1e-6)
     assert_allclose(jac.to_float(g["grad_b1"]), numeric["b1"], rtol=1e-6)
-    # delta2 = (a2 - y) / 2, the cancellation of chapter 3's equation (3.8)
+    # delta2 = (a2 - y) / 2, the cancellation of chapter 3's equation eq-delta2
     assert_allclose(jac.to_float(g["delta2_row"])[0], (jac.to_float(g["a2"]) - y) / 2, rtol=1e-14)
 
 

@@ -215,8 +215,10 @@ def _text_rows(m: sp.Matrix, decimals: int) -> list[str]:
 def _tex(m: sp.Matrix, decimals: int) -> str:
     if m.free_symbols:
         return sp.latex(m, mat_str="bmatrix", mat_delim="")
-    rows = [" & ".join(row).replace("-", "{-}") for row in _cells(m, decimals)]
-    return r"\begin{bmatrix} " + r" \\ ".join(rows) + r" \end{bmatrix}"
+    cells = [[c.replace("-", "{-}") for c in row] for row in _cells(m, decimals)]
+    if m.rows == 1:  # a row: narrower gaps than a matrix's columns, so 1 × 9 fits a page column
+        return r"\left[\, " + r" \;\; ".join(cells[0]) + r" \,\right]"
+    return r"\begin{bmatrix} " + r" \\ ".join(" & ".join(row) for row in cells) + r" \end{bmatrix}"
 
 
 def _check_decimals(decimals) -> None:
@@ -320,6 +322,7 @@ def chain(name: str, factors: Sequence, value, *, decimals: int = 4) -> Shown:
     lhs = under(latex_name(name), _size(result))
     factors_tex = r" \; ".join(under(latex_name(n), s) for n, s in zip(names, sizes))
     tex_relation = "=" if relation == "=" else APPROX
-    latex = (rf"\begin{{aligned}} {lhs} &= {factors_tex} \\[4pt] "
-             rf"&{tex_relation} {_tex(result, decimals)} \end{{aligned}}")
+    # Both lines start at the left edge, so a long row is never pushed out of the column.
+    latex = (rf"\begin{{aligned}} & {lhs} = {factors_tex} \\[4pt] "
+             rf"& \qquad {tex_relation} {_tex(result, decimals)} \end{{aligned}}")
     return Shown(text="\n".join(lines), latex=latex)
