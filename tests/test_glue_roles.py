@@ -166,28 +166,8 @@ def _without_myst_nb(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def test_nbval_passes_with_myst_nb_unimportable(tmp_path):
-    env = _without_myst_nb(tmp_path)
-    probe = subprocess.run(
-        [sys.executable, "-c", "import myst_nb"], env=env, capture_output=True, text=True, check=False
-    )
-    assert probe.returncode != 0 and "blocked by the test" in probe.stderr, "myst_nb was not blocked"
-    chapter = ROOT / "chapters" / f"{NO_MYST_CHAPTER}.ipynb"
-    assert any(glued_values(chapter.with_suffix(".md"))), f"{chapter.name} glues nothing: pick another"
-    result = subprocess.run(
-        [
-            sys.executable, "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider", "-q",
-            "--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/sanitize.cfg",
-            str(chapter),
-        ],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert re.search(r"\b\d+ passed\b", result.stdout), result.stdout[-2000:]
-
-
-def test_the_kernel_of_the_blocked_run_cannot_import_myst_nb(tmp_path):
-    """The block reaches the notebook kernel nbval starts (a separate process), not only pytest."""
+def _probe_notebook(path: Path) -> Path:
+    """A one-cell notebook whose recorded output says the kernel could not import myst_nb."""
     from nbformat import v4
 
     notebook = v4.new_notebook(cells=[v4.new_code_cell(
@@ -195,12 +175,30 @@ def test_the_kernel_of_the_blocked_run_cannot_import_myst_nb(tmp_path):
     )])
     notebook.cells[0].outputs = [v4.new_output("stream", name="stdout", text="blocked\n")]
     notebook.cells[0].execution_count = 1
-    path = tmp_path / "probe.ipynb"
     path.write_text(json.dumps(notebook))
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider", "-q",
-         "--nbval", "--nbval-current-env", str(path)],
-        cwd=tmp_path, env=_without_myst_nb(tmp_path), capture_output=True, text=True, check=False,
-        timeout=300,
+    return path
+
+
+def test_nbval_passes_with_myst_nb_unimportable(tmp_path):
+    """nbval over a chapter that glues, in a pytest whose Python (and so the notebook kernels it
+    starts) cannot import myst_nb; a probe notebook in the same run proves the kernels could not."""
+    env = _without_myst_nb(tmp_path)
+    probe = subprocess.run(
+        [sys.executable, "-c", "import myst_nb"], env=env, capture_output=True, text=True, check=False
     )
-    assert result.returncode == 0, result.stdout[-3000:]
+    assert probe.returncode != 0 and "blocked by the test" in probe.stderr, "myst_nb was not blocked"
+    chapter = ROOT / "chapters" / f"{NO_MYST_CHAPTER}.ipynb"
+    assert any(glued_values(chapter.with_suffix(".md"))), f"{chapter.name} glues nothing: pick another"
+    kernel_probe = _probe_notebook(tmp_path / "kernel_probe.ipynb")
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider", "-q",
+            "--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/sanitize.cfg",
+            str(chapter), str(kernel_probe),
+        ],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    # Every cell of the chapter, and the probe's one cell, ran and passed.
+    cells = sum(cell["cell_type"] == "code" for cell in json.loads(chapter.read_text())["cells"])
+    assert re.search(rf"^{cells + 1} passed\b", result.stdout, re.M), result.stdout[-2000:]
