@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-
-from bad_input import LAYERS, NAN_X, NON_FINITE, X, Cases
+from bad_input import LAYERS, NAN_X, NON_FINITE, Cases, X
 
 CASES = Cases("yann.torch_io", needs={"yann.torch_io": "torch"})
 

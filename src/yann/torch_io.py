@@ -1,14 +1,10 @@
-"""The running example in PyTorch for the chapters that compare many implementations.
+"""The running example in PyTorch, for the chapters that compare many implementations.
 
-Chapter 6 writes the PyTorch idioms on the page: ``torch.tensor(W, requires_grad=True)``, an
-``nn.Sequential`` of ``nn.Linear`` loaded under ``torch.no_grad()``, ``.grad`` read back. This
-module is the same code for the chapters after it, behind checks: every argument goes in with the
-shape it must have, or is refused with an error naming it, what it got and what was expected.
-Nothing is reshaped or broadcast to fit. ``nn.Linear.weight`` is (outputs, inputs), the book's
-layout, so no transpose happens anywhere.
-
-Public: ``tensor``, ``sequential``, ``parameters``, ``gradients``. Parameters are named
-``W1, b1, W2, b2, ...``. Importing this module imports torch; ``import yann`` does not.
+Chapter 6 writes the idioms on the page (leaf tensors, ``nn.Linear`` loaded with ``copy_`` under
+``torch.no_grad()``, ``.grad`` read back); this module is the same code behind checks. A bad
+argument is refused with an error naming it, what it got and what was expected; nothing is
+reshaped or broadcast. ``nn.Linear.weight`` is (outputs, inputs), the book's layout. Parameters
+are named ``W1, b1, W2, b2, ...``. Importing this module imports torch; ``import yann`` does not.
 """
 
 from __future__ import annotations
@@ -48,14 +44,10 @@ def _torch_dtype(dtype) -> torch.dtype:
 def _cast(name: str, array: np.ndarray, dtype: torch.dtype) -> np.ndarray:
     """``array`` in ``dtype``, refused if the cast overflows (a finite 1e39 is inf in float32)."""
     with np.errstate(over="ignore"):
-        cast = array.astype(np.float32 if dtype == torch.float32 else np.float64)
-    try:
-        check_finite(name, cast)
-    except ValueError:
-        raise ValueError(
-            f"{name} holds values too large for {str(dtype).removeprefix('torch.')} "
-            "(they become inf when cast); expected finite numbers in that dtype"
-        ) from None
+        cast = array.astype(str(dtype).removeprefix("torch."))
+    if not np.isfinite(cast).all():
+        raise ValueError(f"{name} holds values too large for {cast.dtype} (they become inf "
+                         "when cast); expected finite numbers in that dtype")
     return cast
 
 
@@ -73,12 +65,7 @@ def tensor(name: str, value, *, dtype=np.float32, shape: tuple[int, ...] | None 
 
 
 def sequential(source: Example | Sequence[Layer], dtype=np.float32) -> nn.Sequential:
-    """An ``nn.Sequential`` of ``nn.Linear`` and activation modules holding the given parameters.
-
-    ``source`` is an :class:`~yann.example.Example` or a list of ``yann.mlp.Layer`` whose shapes
-    chain; ``dtype`` is float32 or float64. The model is built by :func:`_sequential`, the function
-    chapter 6 writes on the page (a test keeps the two the same).
-    """
+    """Chapter 6's ``nn.Sequential`` of the layers of ``source`` (an Example or yann Layers)."""
     layers = as_layers(source)
     torch_dtype = _torch_dtype(dtype)
     for i, layer in enumerate(layers, start=1):
@@ -154,20 +141,12 @@ def _to_numpy(name: str, value: torch.Tensor) -> np.ndarray:
 
 
 def parameters(source: nn.Module | Mapping[str, torch.Tensor]) -> dict[str, np.ndarray]:
-    """The parameters ``W1, b1, ...`` as numpy copies, ``W`` in (outputs, inputs) layout.
-
-    ``source`` is a model built of ``nn.Linear`` layers (each used once, registered in the order
-    they chain) or a dict of named tensors.
-    """
+    """``W1, b1, ...`` of a model of ``nn.Linear`` layers (or a dict of tensors) as numpy copies."""
     return {name: _to_numpy(name, value) for name, value in _named_tensors(source).items()}
 
 
 def gradients(source: nn.Module | Mapping[str, torch.Tensor]) -> dict[str, np.ndarray]:
-    """The gradients ``.grad`` of ``W1, b1, ...`` as numpy copies, each in its parameter's shape.
-
-    Refuses a parameter whose gradient is missing (``backward`` not called yet, or the parameter
-    does not take part in the loss) instead of returning zeros.
-    """
+    """The ``.grad`` of ``W1, b1, ...`` as numpy copies; a missing one is refused, not zeroed."""
     result = {}
     for name, value in _named_tensors(source).items():
         if value.grad is None:
