@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import sympy as sp
+from bad_input import NON_FINITE, W1, W2, Cases, X, Y, b1
 
 from yann import graph
-
-from bad_input import NON_FINITE, W1, W2, X, Y, Cases, b1, b2
 
 CASES = Cases("yann.graph")
 case = CASES.case

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import sympy as sp
+from bad_input import NON_FINITE, Cases
 
 from yann import jacobians
 from yann.example import RUNNING
-
-from bad_input import NON_FINITE, Cases
 
 CASES = Cases("yann.jacobians", exempt={"exact_running_example"})
 case = CASES.case

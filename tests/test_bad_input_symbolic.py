@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import sympy as sp
+from bad_input import NON_FINITE, Cases
 
 from yann import symbolic
-
-from bad_input import NON_FINITE, Cases
 
 CASES = Cases("yann.symbolic")
 case = CASES.case

@@ -3,14 +3,14 @@
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import sympy as sp  # noqa: E402
-from numpy.testing import assert_allclose  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import sympy as sp
+from numpy.testing import assert_allclose
 
-from yann.example import RUNNING, reference  # noqa: E402
-from yann.graph import draw_chain, draw_graph  # noqa: E402
+from yann.example import RUNNING, reference
+from yann.graph import draw_chain, draw_graph
 
 
 def running_values():

@@ -55,7 +55,7 @@ def test_shaped_shows_symbols_then_numbers_at_a_point():
     lines = repr(shown).splitlines()
     assert lines[0] == "J(σ)  (2×2)"
     assert lines[1].startswith("  symbols:   [(1 - σ(z_1))*σ(z_1),")
-    assert lines[3] == f"  at z = z2: [0.2500,      0]"
+    assert lines[3] == "  at z = z2: [0.2500,      0]"
     assert lines[4] == f"             [     0, {logistic(0.5) * (1 - logistic(0.5)):.4f}]"
     assert r"\underset{2 \times 2}{J(\sigma)}" in shown.latex
     assert r"\big|_{\mathbf{z} = \mathbf{z}^{(2)}}" in shown.latex and r"\approx" in shown.latex

@@ -93,12 +93,7 @@ def _expected_shapes(values: Mapping, n_layers: int) -> dict[str, tuple[int, ...
     return shapes
 
 
-def _meaning(name: str) -> str:
-    if name.startswith("W"):
-        return " = (outputs, inputs)"
-    if name == "E":
-        return " = a scalar loss"
-    return ""
+_MEANING = {"W": " = (outputs, inputs)", "E": " = a scalar loss"}  # said after a wrong shape
 
 
 def _checked(label: str, name: str, value, shapes: Mapping[str, tuple[int, ...]]) -> np.ndarray:
@@ -106,9 +101,8 @@ def _checked(label: str, name: str, value, shapes: Mapping[str, tuple[int, ...]]
         raise ValueError(f"{label} has key {name!r}, expected one of {', '.join(map(repr, shapes))}")
     array = as_array(f"{label}[{name!r}]", value)
     if array.shape != shapes[name]:
-        raise ValueError(
-            f"{label}[{name!r}] has shape {array.shape}, expected {shapes[name]}{_meaning(name)}"
-        )
+        meaning = _MEANING.get(name[0], "")
+        raise ValueError(f"{label}[{name!r}] has shape {array.shape}, expected {shapes[name]}{meaning}")
     return array
 
 
@@ -133,11 +127,7 @@ def _tex(name: str) -> str:
 
 
 def _kind(name: str) -> str:
-    if name in ("x", "y"):
-        return "data"
-    if name == "E":
-        return "loss"
-    return {"z": "sum", "a": "activation"}.get(name[0], "parameter")
+    return {"x": "data", "y": "data", "E": "loss", "z": "sum", "a": "activation"}.get(name[0], "parameter")
 
 
 def draw_graph(
@@ -359,9 +349,7 @@ def draw_chain(
         if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str)):
             raise TypeError(f"factors[{i}] is a {type(pair).__name__}, expected a (name, matrix) pair")
         shape, zero = _shape_and_zeros(f"factors[{i}] ({pair[0]})", pair[1])
-        names.append(pair[0])
-        shapes.append(shape)
-        zeros.append(zero)
+        names, shapes, zeros = names + [pair[0]], shapes + [shape], zeros + [zero]
     for i in range(1, len(shapes)):
         if shapes[i][0] != shapes[i - 1][1]:
             raise ValueError(
@@ -377,12 +365,8 @@ def draw_chain(
     total_cells = sum(s[1] for _, s, _ in blocks) + gap * (len(blocks) - 1)
     unit = min(unit, (max_width - 0.3) / total_cells)
     tallest = max(s[0] for _, s, _ in blocks)
-    fig_w = total_cells * unit + 0.3
-    fig_h = tallest * unit + 0.95
-    fig, ax = plt.subplots(figsize=(fig_w, fig_h))
-    drawing = Drawing(fig)
-    fontsize = 10
-    x = 0.0
+    fig, ax = plt.subplots(figsize=(total_cells * unit + 0.3, tallest * unit + 0.95))
+    drawing, fontsize, x = Drawing(fig), 10, 0.0
     for k, (name, (rows, cols), zero) in enumerate(blocks):
         is_result = result is not None and k == len(blocks) - 1
         face = "#f2c5a0" if is_result else "#a9c4e8"
