@@ -13,13 +13,35 @@
 - The one-page build that ``make pdf`` prints (``--builder singlehtml``): myst-nb registers how to
   write its folded cells (HideCodeCellNode) for the ``html`` builder only, and the theme's
   translator for ``singlehtml`` then fails on them; register the same functions for it.
+- The PDF of the whole book (``make pdf`` writes _build/pdf/yann.pdf): when it exists, the tag
+  ``yann_pdf`` is set, so the front page's ``{only} yann_pdf`` link is written, and the HTML build
+  copies the PDF to its _static/yann.pdf, where that link points. Without a PDF there is no link
+  and nothing to resolve, so ``make book`` stays warning-free either way.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+PDF = Path("_build") / "pdf" / "yann.pdf"  # relative to the book's folder
+
+
+def _pdf(app) -> Path:
+    return Path(app.srcdir) / PDF
+
+
+def _tag_pdf(app, config) -> None:
+    if _pdf(app).is_file():
+        app.tags.add("yann_pdf")
+
+
+def _copy_pdf(app, exception) -> None:
+    if exception is None and app.builder.name == "html" and _pdf(app).is_file():
+        target = Path(app.outdir) / "_static" / "yann.pdf"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(_pdf(app), target)
 
 
 def _drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> None:
@@ -69,6 +91,8 @@ def _register_for_singlehtml(app) -> None:
 def setup(app):
     _register_for_singlehtml(app)
     app.connect("config-inited", _add_templates)
+    app.connect("config-inited", _tag_pdf)
+    app.connect("build-finished", _copy_pdf)
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
     app.connect("html-page-context", _fix_body)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
