@@ -1,6 +1,13 @@
-"""Guards of the notebook pipeline: each chapter's .md source and its executed .ipynb twin agree,
-every cell was run, no stored output holds noise that nbval would trip on, and the Colab install
-cell matches the repository url in _config.yml."""
+"""Guards of the notebook pipeline and of the chapters' conventions.
+
+Each chapter's .md source and its executed .ipynb twin agree, every cell was run, no stored output
+holds noise that nbval would trip on, and the Colab install cell (tagged remove-cell) matches the
+repository url in _config.yml. Every chapter has a check cell (tagged check and hide-input) that
+calls numpy.testing.assert_allclose and prints one line; asserts live only in check cells; cells
+that only glue are removed from the page; code and printed lines are at most 80 characters. That
+each check cell can fail is proved while nbval runs it (the plugin in tests/conftest.py), and a
+test here proves the plugin catches check cells that cannot fail.
+"""
 
 from __future__ import annotations
 
