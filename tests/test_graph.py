@@ -105,3 +105,19 @@ def test_numbers_of_a_label_not_drawn_is_refused():
     with pytest.raises(ValueError, match=r"node/kind is W1/value, expected one of the drawn labels"):
         drawing.numbers("W1")
     plt.close(drawing.figure)
+
+
+@pytest.mark.parametrize("decimals", [2, 4, 6])
+def test_graph_boxes_never_overlap(decimals):
+    from matplotlib.patches import FancyBboxPatch
+
+    values, grads = running_values()
+    drawing = draw_graph(values, grads, decimals=decimals)
+    boxes = [(p.get_x(), p.get_y(), p.get_x() + p.get_width(), p.get_y() + p.get_height())
+             for p in drawing.figure.axes[0].patches if isinstance(p, FancyBboxPatch)]
+    assert len(boxes) == len(values)
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            overlap = min(a[2], b[2]) - max(a[0], b[0]) > 0 and min(a[3], b[3]) - max(a[1], b[1]) > 0
+            assert not overlap, (a, b)
+    plt.close(drawing.figure)
