@@ -60,7 +60,7 @@ PAGES_AT_ONCE = max(2, min(4, os.cpu_count() or 2))
 MATHJAX_URL = re.compile(r"/mathjax@(?P<version>[0-9][^/]*)/(?P<path>[^?#]+)")
 AXE_IMPACTS = {"serious", "critical"}
 RAW_TEX = ["$$", "\\begin{", "\\end{", "\\(", "\\)", "\\[", "\\]"]
-BOOK_SOURCES = ["*.md", "*.yml", "*.bib", "chapters/*.ipynb", "_static/*", "_ext/*.py"]
+BOOK_SOURCES = ["*.md", "*.yml", "*.bib", "chapters/*.ipynb", "_static/*", "_ext/*.py", "_ext/templates/*"]
 
 
 # --- what the test needs: chromium, a MathJax copy, a built book, a local server -------------
