@@ -36,8 +36,12 @@ $(VENV)/.test-installed: requirements.txt requirements-book.txt pyproject.toml |
 	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
 	touch $@
 
-$(VENV)/.lab-installed: requirements-lab.txt $(VENV)/.test-installed
+# JupyterLab, and its settings overrides for this environment: a double click opens a chapter's
+# .md as a notebook (jupytext's viewer), not as text.
+$(VENV)/.lab-installed: requirements-lab.txt tools/lab_overrides.json $(VENV)/.test-installed
 	$(BIN)/python -m pip install --quiet -r requirements-lab.txt
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp tools/lab_overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $@
 
 book: $(VENV)/.book-installed

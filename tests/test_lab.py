@@ -118,5 +118,10 @@ def test_make_lab_lists_the_chapters_as_notebooks(lab):
     code = [cell for cell in chapter["content"]["cells"] if cell["cell_type"] == "code"]
     assert chapter["type"] == "notebook" and code
     assert code[0]["source"].startswith("# Colab: install this course's helper package")
-    # The page a browser opens is JupyterLab's.
+    # The page a browser opens is JupyterLab's, and a double click opens an .md as a notebook.
     assert "JupyterLab" in lab.get("/lab")
+    settings = lab.get("/lab/api/settings/@jupyterlab/docmanager-extension:plugin")
+    # make lab's overrides.json becomes the schema's default; a user's own setting would win.
+    viewers = settings["schema"]["properties"]["defaultViewers"].get("default", {})
+    viewers = {**viewers, **settings["settings"].get("defaultViewers", {})}
+    assert viewers.get("markdown") == viewers.get("myst") == "Jupytext Notebook", viewers
