@@ -43,7 +43,7 @@ import pytest
 from conftest import ROOT, chapter_notebooks
 
 sys.path.insert(0, str(ROOT / "tools"))
-import colab_cell  # noqa: E402
+import colab_cell
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "tools"))
-import course_map  # noqa: E402
+import course_map
 
 
 def test_the_committed_map_and_table_are_current():

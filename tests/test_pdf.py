@@ -14,6 +14,7 @@ Two checks, both read the PDF's text with ``pdftotext`` (poppler-utils):
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -24,13 +25,11 @@ import pytest
 from conftest import ROOT, chapter_notebooks
 
 sys.path.insert(0, str(ROOT / "tools"))
-import pdf  # noqa: E402
+import pdf
 
 pytestmark = pytest.mark.browser
 
 BOOK_PDF = ROOT / "_build" / "pdf" / "yann.pdf"
-import os  # noqa: E402
-
 # The built HTML book (YANN_BOOK_HTML points at another build, as for the browser test).
 HTML = Path(os.environ.get("YANN_BOOK_HTML", ROOT / "_build" / "html"))
 RAW_TEX = ["\\begin{", "\\mathbf", "\\frac", "\\boldsymbol", "$$"]

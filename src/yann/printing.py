@@ -63,7 +63,7 @@ class Table(str):
     header: tuple[str, ...]
     body: tuple[tuple[str, ...], ...]
 
-    def __new__(cls, text: str, header: list[str], body: list[list[str]]) -> "Table":
+    def __new__(cls, text: str, header: list[str], body: list[list[str]]) -> Table:
         self = super().__new__(cls, text)
         self.header = tuple(header)
         self.body = tuple(tuple(row) for row in body)
@@ -145,7 +145,7 @@ class expect_error:
         self.types, self.contains, self.show_message = types, contains, show_message
         self.error: BaseException | None = None
 
-    def __enter__(self) -> "expect_error":
+    def __enter__(self) -> expect_error:
         return self
 
     def __exit__(self, kind, error, traceback) -> bool:
