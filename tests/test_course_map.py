@@ -36,6 +36,8 @@ def test_the_map_shows_every_chapter_once_in_reading_order():
 
 def test_reading_time_follows_the_words():
     chapter = course_map.Chapter(1, "01_x", "X", "ch-x", words=course_map.WORDS_PER_MINUTE * 62)
+    assert course_map.ROUND_TO == 15
     assert course_map.Part("P", [chapter]).minutes == 60
-    assert course_map.Part("P", [chapter, chapter]).minutes == 125
-    assert course_map._duration(125) == "2 h 05 min" and course_map._duration(45) == "45 min"
+    assert course_map.Part("P", [chapter, chapter]).minutes == 120  # 124 minutes
+    assert course_map.Part("P", [chapter, chapter, chapter]).minutes == 180  # 186 minutes
+    assert course_map._duration(135) == "2 h 15 min" and course_map._duration(45) == "45 min"

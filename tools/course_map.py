@@ -10,8 +10,8 @@ length from chapters/NN_slug.md, and writes two files the front page (intro.md) 
 
 Both are committed; ``--check`` exits non-zero when either differs from what the chapters give
 (tests/test_course_map.py runs it), so a new or renamed chapter cannot leave the map stale.
-The reading time counts a chapter's words, code included, at WORDS_PER_MINUTE and rounds to 5
-minutes; running the cells adds a little.
+The reading time of a part counts its chapters' words, code included, at WORDS_PER_MINUTE and
+rounds to ROUND_TO minutes; running the cells adds a little.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SVG = ROOT / "_static" / "course-map.svg"
 TABLE = ROOT / "_static" / "course-parts.md"
 WORDS_PER_MINUTE = 130
+ROUND_TO = 15  # minutes: an estimate, and coarse enough that small edits to a chapter keep it
 # What each part works with, under its name on the map (parts not listed get no line).
 WITH = {"By hand": "numpy and sympy", "In the frameworks": "PyTorch, TensorFlow, Keras",
         "Going further": "training and beyond"}
@@ -52,7 +53,7 @@ class Part:
     @property
     def minutes(self) -> int:
         words = sum(c.words for c in self.chapters)
-        return max(5, 5 * round(words / WORDS_PER_MINUTE / 5))
+        return max(ROUND_TO, ROUND_TO * round(words / WORDS_PER_MINUTE / ROUND_TO))
 
 
 def _chapter(path: Path, number: int) -> Chapter:
