@@ -41,3 +41,4 @@ def test_reading_time_follows_the_words():
     assert course_map.Part("P", [chapter, chapter]).minutes == 120  # 124 minutes
     assert course_map.Part("P", [chapter, chapter, chapter]).minutes == 180  # 186 minutes
     assert course_map._duration(135) == "2 h 15 min" and course_map._duration(45) == "45 min"
+    assert course_map._duration(120) == "2 h"

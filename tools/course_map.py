@@ -85,7 +85,9 @@ def parts() -> list[Part]:
 
 def _duration(minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
-    return f"{hours} h {rest:02d} min" if hours else f"{rest} min"
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest:02d} min" if rest else f"{hours} h"
 
 
 def svg(book: list[Part]) -> str:
