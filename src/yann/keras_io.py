@@ -1,6 +1,6 @@
 """The book's parameters in TensorFlow and Keras, and gradients and parameters back out.
 
-For the chapters that run the same step in many implementations ({ref}`ch-agreement` and later).
+For the chapters that run the same step in many implementations (the agreement table and later).
 The Keras chapter writes the idioms on the page (``dense.kernel.assign(W.T)``, a tape around
 ``model(x, training=True)``); this module repeats them with the checks that a loop over many runs
 needs.
@@ -46,18 +46,6 @@ def _dtype_name(dtype) -> str:
     return name
 
 
-def _cast(name: str, array: np.ndarray, dtype: str) -> np.ndarray:
-    """``array`` in ``dtype``, refused if the cast overflows to inf."""
-    with np.errstate(over="ignore"):
-        cast = array.astype(dtype)
-    if not np.isfinite(cast).all():
-        raise ValueError(
-            f"{name} holds values beyond the {dtype} range (largest magnitude "
-            f"{np.abs(array).max():.3g}); expected numbers that stay finite in {dtype}"
-        )
-    return cast
-
-
 # --- raw variables for a GradientTape ------------------------------------------------------
 
 
@@ -70,7 +58,7 @@ def constant(name: str, value, *, dtype="float32",
     if shape is not None:
         check_shape(name, array, shape)
     dtype = _dtype_name(dtype)
-    return tf.constant(_cast(name, array, dtype), dtype=dtype)
+    return tf.constant(as_array(name, array, dtype=dtype), dtype=dtype)
 
 
 def variables(source: Example | Sequence[Layer],
@@ -84,7 +72,7 @@ def variables(source: Example | Sequence[Layer],
     result: dict[str, tf.Variable] = {}
     for i, layer in enumerate(as_layers(source), start=1):
         for p, value in ((f"W{i}", layer.W), (f"b{i}", layer.b)):
-            result[p] = tf.Variable(_cast(p, value, dtype), name=p)
+            result[p] = tf.Variable(as_array(p, value, dtype=dtype), name=p)
     return result
 
 
@@ -113,8 +101,8 @@ def sequential(source: Example | Sequence[Layer], dtype="float32"):
         [keras.Input(shape=(layers[0].W.shape[1],), dtype=dtype)] + denses
     )
     for i, (dense, layer) in enumerate(zip(denses, layers), start=1):
-        dense.kernel.assign(_cast(f"W{i}", layer.W, dtype).T)  # the kernel is W.T
-        dense.bias.assign(_cast(f"b{i}", layer.b, dtype))
+        dense.kernel.assign(as_array(f"W{i}", layer.W, dtype=dtype).T)  # the kernel is W.T
+        dense.bias.assign(as_array(f"b{i}", layer.b, dtype=dtype))
     return model
 
 
@@ -288,7 +276,7 @@ def check_forward(model, source: Example | Sequence[Layer], x, *,
         )
     batch = x if x.ndim == 2 else x[None, :]
     dtype = denses[0].kernel.dtype
-    batch = _cast("x", batch, dtype)
+    batch = as_array("x", batch, dtype=dtype)
     got = _numpy("model output", model(batch, training=False))
     check_finite("model output", got)
     # The reference sees what the model sees: inputs and weights rounded to the model's dtype.
