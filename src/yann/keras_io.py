@@ -52,13 +52,11 @@ def _dtype_name(dtype) -> str:
 def constant(name: str, value, *, dtype="float32",
              shape: tuple[int, ...] | None = None) -> tf.Tensor:
     """A TensorFlow constant holding ``value``, refused unless it has ``shape`` (if given)."""
-    if not isinstance(name, str):
-        raise TypeError(f"name is a {type(name).__name__}, expected a str")
-    array = as_array(name, value)
+    dtype = _dtype_name(dtype)
+    array = as_array(name, value, dtype=dtype)
     if shape is not None:
         check_shape(name, array, shape)
-    dtype = _dtype_name(dtype)
-    return tf.constant(as_array(name, array, dtype=dtype), dtype=dtype)
+    return tf.constant(array, dtype=dtype)
 
 
 def variables(source: Example | Sequence[Layer],
