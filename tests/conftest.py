@@ -70,7 +70,9 @@ def repo_root() -> Path:
 # 2. with every expected value moved: the cell as a whole must end in an AssertionError (no failure
 #    is swallowed on its way out).
 #
-# The kernel's state is left as it was (the cell is only re-run, its printing discarded).
+# The re-runs assign into a copy of the kernel's namespace and their printing is discarded, so the
+# cells nbval runs next see the state the check cell left (objects the cell changes in place are
+# the exception: a check cell should only read).
 
 CHECK_TAG = "check"
 
@@ -106,14 +108,18 @@ def _yann_bite(source):
     code = compile(shell.transform_cell(source), "<check cell>", "exec")
 
     def run(perturb):
+        # The cell runs in a copy of the namespace: what it assigns (a counter reset to 0 before a
+        # perturbed assert stops the cell) never reaches the cells nbval runs next. The names are
+        # patched in the real namespace too, for functions defined there that call assert_allclose.
         state.update(calls=0, perturb=perturb)
         names = [k for k, v in ns.items() if v is real]
+        scratch = dict(ns)
         npt.assert_allclose = patched
         for k in names:
-            ns[k] = patched
+            ns[k] = scratch[k] = patched
         try:
             with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                exec(code, ns)
+                exec(code, scratch)
             return "passed"
         except AssertionError:
             return "AssertionError"

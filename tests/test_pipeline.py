@@ -239,18 +239,20 @@ def test_code_and_printed_lines_fit_the_page(source: Path):
 def test_check_cells_that_cannot_fail_are_caught(tmp_path):
     """The plugin in tests/conftest.py, run by nbval on a notebook made here: a check cell whose
     tolerance swallows a wrong value, one with no assert_allclose at all, and one that catches its
-    own AssertionError fail; a sound one passes. One notebook, so one kernel."""
+    own AssertionError fail; a sound one passes, and the cell after it sees the state it left.
+    One notebook, so one kernel."""
     from nbformat import v4, write
 
-    sound = "assert_allclose(x * 2, [1.0, 3.0])\nassert_allclose(x.sum(), 2.0)\nprint('ok')"
+    sound = "n = 0\nassert_allclose(x * 2, [1.0, 3.0])\nassert_allclose(x.sum(), 2.0)\nn = 2\nprint('ok')"
+    after = "print(n)"  # the re-runs of the check cell must not leave n at 0
     loose = "assert_allclose(x * 2, [1.0, 3.0])\nassert_allclose(x.sum(), 2.0, atol=1)\nprint('ok')"
     bare = "assert abs(x.sum() - 2.0) < 1e-9\nprint('ok')"
     swallowed = "try:\n    assert_allclose(x.sum(), 2.0)\nexcept AssertionError:\n    pass\nprint('ok')"
     setup = "import numpy as np\nfrom numpy.testing import assert_allclose\nx = np.array([0.5, 1.5])"
     cells = [v4.new_code_cell(setup)]
-    for code in (sound, loose, bare, swallowed):
-        cell = v4.new_code_cell(code, metadata={"tags": ["hide-input", "check"]})
-        cell.outputs = [v4.new_output("stream", name="stdout", text="ok\n")]
+    for code in (sound, after, loose, bare, swallowed):
+        cell = v4.new_code_cell(code, metadata={"tags": ["hide-input", "check"] if code != after else []})
+        cell.outputs = [v4.new_output("stream", name="stdout", text="ok\n" if code != after else "2\n")]
         cells.append(cell)
     for count, cell in enumerate(cells, 1):
         cell.execution_count = count
@@ -264,7 +266,7 @@ def test_check_cells_that_cannot_fail_are_caught(tmp_path):
     )
     found = re.findall(r"^(PASSED|FAILED) probe\.ipynb::Cell (\d)", result.stdout, re.M)
     outcomes = {cell: outcome for outcome, cell in found}
-    expected = {"0": "PASSED", "1": "PASSED", "2": "FAILED", "3": "FAILED", "4": "FAILED"}
+    expected = {"0": "PASSED", "1": "PASSED", "2": "PASSED", "3": "FAILED", "4": "FAILED", "5": "FAILED"}
     assert outcomes == expected, result.stdout[-4000:]
     assert "call 2 of 2 did not fail" in result.stdout
     assert "with every expected value moved, the cell ended in: passed" in result.stdout
