@@ -32,9 +32,9 @@ import os
 import platform
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from statistics import median
-from collections.abc import Callable
 
 
 def _threads_from_argv() -> int | None:
@@ -147,7 +147,9 @@ def torch_model(layers: list[mlp.Layer]) -> torch.nn.Sequential:
 # (a) explicit Jacobian chain against reverse mode
 
 
-def chain_part(chain_widths: list[int], forward_widths: list[int], vjp_widths: list[int], rounds: int, target_s: float) -> dict:
+def chain_part(
+    chain_widths: list[int], forward_widths: list[int], vjp_widths: list[int], rounds: int, target_s: float
+) -> dict:
     rows = []
     for width in sorted(set(chain_widths) | set(forward_widths) | set(vjp_widths)):
         layers = random_layers(width, np.float64, seed=width)
@@ -155,9 +157,13 @@ def chain_part(chain_widths: list[int], forward_widths: list[int], vjp_widths: l
         x, y = rng.standard_normal(width), (rng.random(width) < 0.5).astype(np.float64)
         contenders = {"reverse mode (VJPs)": lambda: mlp.gradients(layers, x, y, "bce")} if width in vjp_widths else {}
         if width in chain_widths:
-            contenders["explicit, left to right"] = lambda: jacobian_chain.explicit_gradients(layers, x, y, "bce", "reverse")
+            contenders["explicit, left to right"] = lambda: jacobian_chain.explicit_gradients(
+                layers, x, y, "bce", "reverse"
+            )
         if width in forward_widths:
-            contenders["explicit, right to left"] = lambda: jacobian_chain.explicit_gradients(layers, x, y, "bce", "forward")
+            contenders["explicit, right to left"] = lambda: jacobian_chain.explicit_gradients(
+                layers, x, y, "bce", "forward"
+            )
         # the same numbers, whichever way they were computed
         reference = mlp.gradients(layers, x, y, "bce")
         for name in contenders:
@@ -192,7 +198,9 @@ def print_chain(part: dict) -> None:
           "(median ms per gradient; '-' = not run)")
     print(f"{'n':>6} " + " ".join(f"{name:>24}" for name in names) + f" {'J_W of one layer':>18}")
     for r in part["rows"]:
-        cells = [f"{r['times'][name]['median_s'] * 1e3:24.3f}" if name in r["times"] else f"{'-':>24}" for name in names]
+        cells = [
+            f"{r['times'][name]['median_s'] * 1e3:24.3f}" if name in r["times"] else f"{'-':>24}" for name in names
+        ]
         print(f"{r['width']:>6} " + " ".join(cells) + f" {r['largest_jacobian_MiB']:>14.1f} MiB")
     print("fitted slopes of log(time) against log(n), widest three widths: "
           + ", ".join(f"{name} {s:.2f}" for name, s in part["fitted_slopes"].items()))
@@ -319,7 +327,8 @@ def machine() -> dict:
         pass
     blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
     torch_config = torch.__config__.show()
-    torch_blas = next((part.split("=", 1)[1] for part in torch_config.replace(",", " ").split() if part.startswith("BLAS_INFO=")), "?")
+    parts = torch_config.replace(",", " ").split()
+    torch_blas = next((part.split("=", 1)[1] for part in parts if part.startswith("BLAS_INFO=")), "?")
     return {
         "cpu": cpu,
         "logical_cpus": os.cpu_count(),
@@ -342,7 +351,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="where to write the JSON (default: benchmarks/results/)")
     parser.add_argument("--threads", type=int, help="threads for numpy's BLAS and for torch (default: all)")
     parser.add_argument("--patience", type=float, default=PATIENCE,
-                        help=f"how many times its planned time a race may take on a busy machine (default {PATIENCE:g})")
+                        help="how many times its planned time a race may take on a busy machine "
+                        f"(default {PATIENCE:g})")
     args = parser.parse_args()
     PATIENCE = args.patience
 
@@ -364,7 +374,9 @@ def main() -> None:
     print(f"{info['cpu']}, {info['cpus_available']} CPUs; numpy {info['numpy']} ({info['numpy_blas']}), "
           f"torch {info['torch']} ({info['torch_blas']}, {info['torch_threads']} threads); "
           f"load average {info['load_average_at_start']}")
-    chain = chain_part(settings["chain"], settings["forward"], settings["vjp"], settings["rounds"], settings["target_s"])
+    chain = chain_part(
+        settings["chain"], settings["forward"], settings["vjp"], settings["rounds"], settings["target_s"]
+    )
     print_chain(chain)
     step = step_part(settings["steps"], settings["rounds"], settings["target_s"])
     print_step(step)
@@ -373,7 +385,9 @@ def main() -> None:
     print(f"\n{elapsed:.0f} s; load average at the end {info['load_average_at_end']}")
 
     settings["patience"] = PATIENCE
-    result = {"quick": args.quick, "seconds": elapsed, "settings": settings, "machine": info, "chain": chain, "step": step}
+    result = {
+        "quick": args.quick, "seconds": elapsed, "settings": settings, "machine": info, "chain": chain, "step": step
+    }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1) + "\n")
     print(f"written to {out.relative_to(HERE.parent) if out.is_relative_to(HERE.parent) else out.name}")

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from bad_input import LAYERS, W1, Cases
 
 from yann import example
 from yann.example import RUNNING
-
-from bad_input import LAYERS, W1, Cases
 
 CASES = Cases("yann.example")
 case = CASES.case

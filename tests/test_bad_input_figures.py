@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+from bad_input import ACTS, NON_FINITE, W1, W2, Cases
 
 from yann import figures
-from yann.example import RUNNING
-
-from bad_input import ACTS, INF_B2, LAYERS, NAN_X, NON_FINITE, OUTPUT, W1, W2, X, Y, Cases, b1, b2
 
 CASES = Cases('yann.figures')
 case = CASES.case

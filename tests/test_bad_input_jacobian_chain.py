@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+from bad_input import ACTS, LAYERS, NAN_X, NON_FINITE, Cases, X, Y
 
 from yann import jacobian_chain
-
-from bad_input import ACTS, LAYERS, NAN_X, NON_FINITE, X, Y, Cases
 
 CASES = Cases("yann.jacobian_chain")
 case = CASES.case

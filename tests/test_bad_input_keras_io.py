@@ -7,10 +7,9 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+from bad_input import LAYERS, NAN_X, NON_FINITE, W1, W2, Cases, X, b1, b2
 
 from yann import mlp
-
-from bad_input import LAYERS, NAN_X, NON_FINITE, W1, W2, X, Cases, b1, b2
 
 CASES = Cases("yann.keras_io", needs={"yann.keras_io": "yann.tf_env"})
 TF = "yann.tf_env"

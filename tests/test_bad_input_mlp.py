@@ -9,10 +9,9 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+from bad_input import ACTS, INF_B2, LAYERS, NAN_X, NON_FINITE, OUTPUT, W1, W2, Cases, X, Y, b1, b2
 
 from yann import mlp
-
-from bad_input import ACTS, INF_B2, LAYERS, NAN_X, NON_FINITE, OUTPUT, W1, W2, X, Y, Cases, b1, b2
 
 CASES = Cases("yann.mlp", exempt={"forward_pass", "backprop"})
 case = CASES.case

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+from bad_input import NON_FINITE, Cases
 
 from yann import printing
-from yann.example import RUNNING
-
-from bad_input import ACTS, INF_B2, LAYERS, NAN_X, NON_FINITE, OUTPUT, W1, W2, X, Y, Cases, b1, b2
 
 CASES = Cases('yann.printing')
 case = CASES.case

@@ -5,10 +5,9 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+from bad_input import LAYERS, NAN_X, NON_FINITE, W2, Cases, X, Y, b2
 
 from yann import mlp, trace
-
-from bad_input import LAYERS, NAN_X, NON_FINITE, W2, X, Y, Cases, b2
 
 CASES = Cases("yann.trace")
 case = CASES.case

@@ -1,11 +1,11 @@
 import matplotlib
 
 matplotlib.use("Agg")
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import numpy as np
+import pytest
 
-from yann.example import RUNNING  # noqa: E402
-from yann.figures import draw_network  # noqa: E402
+from yann.example import RUNNING
+from yann.figures import draw_network
 
 W1, W2 = RUNNING.array("W1"), RUNNING.array("W2")
 

@@ -43,7 +43,8 @@ def test_shapes_of_one_layer():
 def test_running_example_gradients_from_the_chain_match_the_reference(order):
     chain = jc.explicit_gradients(RUNNING.layers(), RUNNING.array("x"), RUNNING.array("y"), "bce", order)
     assert_allclose(chain.loss, reference("loss_9"), atol=1e-9)
-    for name, value in [("grad_W1", chain.W[0]), ("grad_b1", chain.b[0]), ("grad_W2", chain.W[1]), ("grad_b2", chain.b[1])]:
+    named = [("grad_W1", chain.W[0]), ("grad_b1", chain.b[0]), ("grad_W2", chain.W[1]), ("grad_b2", chain.b[1])]
+    for name, value in named:
         assert_allclose(value, reference(name), atol=REFERENCE_ATOL, err_msg=name)
 
 

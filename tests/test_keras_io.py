@@ -9,9 +9,9 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 pytest.importorskip("yann.tf_env")  # sets the TensorFlow environment before the first import
 
-from yann import keras_io, mlp  # noqa: E402
-from yann.example import RUNNING  # noqa: E402
-from yann.tf_env import keras, tf  # noqa: E402
+from yann import keras_io, mlp
+from yann.example import RUNNING
+from yann.tf_env import keras, tf
 
 X, Y = RUNNING.array("x"), RUNNING.array("y")
 EXPECTED = mlp.gradients(RUNNING.layers(), X, Y)

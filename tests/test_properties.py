@@ -324,7 +324,7 @@ def sympy_chain(case: Case) -> list[np.ndarray]:
     for W, b, f in zip(Ws, bs, case.activations):
         inputs.append(a)
         z = W * a + b
-        a = z.applyfunc(lambda v: formulas[f](v).evalf(SYMPY_DIGITS))
+        a = z.applyfunc(lambda v, f=f: formulas[f](v).evalf(SYMPY_DIGITS))
         zs.append(z)
 
     def activation_jacobian(f: str, z: sp.Matrix) -> sp.Matrix:

@@ -25,8 +25,8 @@ Convention: ``W`` has shape (outputs, inputs); ``W`` is flattened row by row, so
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 

@@ -18,8 +18,8 @@ Convention: a layer's ``W`` has shape (outputs, inputs) and computes ``z = W a +
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 

@@ -36,12 +36,12 @@ os.environ.update(_SETTINGS)
 # issue 124205). Loaded first, Triton keeps its own LLVM. Colab has both, as has any CUDA build of torch.
 if "tensorflow" not in sys.modules and importlib.util.find_spec("triton") is not None:
     try:
-        import triton  # noqa: E402, F401
+        import triton  # noqa: F401
     except Exception:  # a broken Triton is torch's business; TensorFlow still works without it
         pass
 
-import tensorflow as tf  # noqa: E402
 import keras  # noqa: E402
+import tensorflow as tf  # noqa: E402
 
 tf.get_logger().setLevel(logging.ERROR)
 logging.getLogger("absl").setLevel(logging.ERROR)

@@ -18,8 +18,8 @@ Biases can be frozen (per layer): their gradient is still computed and recorded,
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 import numpy as np
 

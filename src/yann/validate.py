@@ -39,7 +39,9 @@ def as_array(name: str, value, *, ndim: int | tuple[int, ...] | None = None, dty
         with np.errstate(over="ignore"):
             array = array.astype(target)
         if not np.isfinite(array).all():  # ... and after: 1e39 is finite, float32(1e39) is inf
-            raise ValueError(f"{name} holds values too large for {target} (they become inf); expected finite {target} values")
+            raise ValueError(
+                f"{name} holds values too large for {target} (they become inf); expected finite {target} values"
+            )
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if array.ndim not in allowed:
