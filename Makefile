@@ -2,9 +2,10 @@
 #   make book   build the HTML book from the recorded notebooks (installs only the book toolchain)
 #   make test   run yann's tests and nbval over every chapter, one chapter as on Colab, and every
 #               page of the book in headless Chromium (installs the full tested set, and as root
-#               Debian's chromium; fetches a local copy of MathJax into .cache/)
+#               Debian's chromium and poppler-utils; fetches MathJax and axe-core into .cache/)
 #   make lint   ruff over src/, tests/, tools/, benchmarks/ and the chapters' code
 #   make lab    JupyterLab on the chapters: the .md sources and .ipynb twins open as notebooks
+#   make pdf    the whole book as one PDF, _build/pdf/yann.pdf (Debian's chromium prints it)
 # and, for authors:
 #   make notebooks   re-execute every chapter whose .md changed into its .ipynb twin
 #   make -B notebooks   re-execute them all
