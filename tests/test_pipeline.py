@@ -227,6 +227,15 @@ def test_code_and_printed_lines_fit_the_page(source: Path):
             f"code cell {index} line {n}: {len(line)} characters"
             for n, line in enumerate(cell.source.splitlines(), 1) if len(line) > MAX_LINE
         ]
+    # The cell's header in the .md too (figure captions and alt text): the source a reader edits.
+    inside = False
+    for n, line in enumerate(source.read_text().splitlines(), 1):
+        if line.startswith("```{code-cell}"):
+            inside = True
+        elif inside and line.startswith("```"):
+            inside = False
+        elif inside and len(line) > MAX_LINE:
+            too_long.append(f"{source.name} line {n}: {len(line)} characters")
     for index, cell in enumerate(_code_cells(json.loads(source.with_suffix(".ipynb").read_text()))):
         lines = [line for text in _text_outputs(cell) for line in text.splitlines()]
         too_long += [
