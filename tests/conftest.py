@@ -207,3 +207,21 @@ def pytest_configure(config: pytest.Config) -> None:
     _add_markers(config)
     if config.getoption("nbval", default=False) or config.getoption("nbval_lax", default=False):
         config.pluginmanager.register(CheckCellsBite(), "yann-check-cells-bite")
+
+
+# -- the longest files first --------------------------------------------------------------------
+# A parallel run lasts as long as its busiest worker. pytest-xdist hands out whole files
+# (--dist loadfile) in collection order (with --no-loadscope-reorder, set in pyproject.toml), so
+# the files that take longest are collected first: the browser test, then the tests that start
+# other processes, then the chapters. A file's own tests keep their order.
+LONGEST_FIRST = ["tests/test_browser.py", "tests/test_colab_like.py", "tests/test_glue_roles.py",
+                 "tests/test_pipeline.py", "tests/test_lab.py", "chapters/"]
+
+
+def _rank(item: pytest.Item) -> int:
+    path = item.nodeid.split("::")[0]
+    return next((i for i, head in enumerate(LONGEST_FIRST) if path.startswith(head)), len(LONGEST_FIRST))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=_rank)

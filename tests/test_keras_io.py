@@ -7,11 +7,20 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-pytest.importorskip("yann.tf_env")  # sets the TensorFlow environment before the first import
-
-from yann import keras_io, mlp
+from yann import mlp
 from yann.example import RUNNING
-from yann.tf_env import keras, tf
+
+# TensorFlow is imported when this file's tests run, not when pytest collects it: each parallel
+# worker collects every file, and only the one that runs these tests needs TensorFlow.
+keras_io = keras = tf = None
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _tensorflow():
+    global keras_io, keras, tf
+    pytest.importorskip("yann.tf_env")  # sets TensorFlow's environment before its first import
+    from yann import keras_io
+    from yann.tf_env import keras, tf
 
 X, Y = RUNNING.array("x"), RUNNING.array("y")
 EXPECTED = mlp.gradients(RUNNING.layers(), X, Y)

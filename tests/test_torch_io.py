@@ -7,10 +7,19 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-torch = pytest.importorskip("torch")
+from yann import mlp
+from yann.example import RUNNING
 
-from yann import mlp, torch_io  # noqa: E402
-from yann.example import RUNNING  # noqa: E402
+# torch is imported when this file's tests run, not when pytest collects it: each parallel worker
+# collects every file, and only the one that runs these tests needs torch.
+torch = torch_io = None
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _torch():
+    global torch, torch_io
+    torch = pytest.importorskip("torch")
+    from yann import torch_io
 
 CHAPTER = Path(__file__).resolve().parents[1] / "chapters" / "06_pytorch.md"
 
