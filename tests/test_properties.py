@@ -292,7 +292,7 @@ SYMPY_DIGITS = 30
 
 
 def _stage_jacobian(expressions, symbols, at):
-    """Jacobian of a stage that yann.jacobians does not provide, derived by sympy from the formula."""
+    """Jacobian of one stage, derived by sympy from its formula and evaluated at ``at``."""
     import sympy as sp
 
     J = sp.Matrix(expressions).jacobian(sp.Matrix(symbols))

@@ -28,6 +28,20 @@ def test_sigmoid_derivative_against_central_differences(at):
     assert_allclose(derivative, (logistic(at + h) - logistic(at - h)) / (2 * h), rtol=1e-8)
 
 
+def test_J_E_times_J_sigma_is_the_error_signal():
+    """Chapter 3's statement J(E) J(σ) = (a2 - y)ᵀ / 2: J(σ) from yann's sigmoid, J(E) by sympy
+    from the cross-entropy written out with log, at a2 = σ(z2)."""
+    z = sp.Matrix(sp.symbols("z_1:3", real=True))
+    y = sp.Matrix(sp.symbols("y_1:3", real=True))
+    a = sp.Matrix(sp.symbols("a_1:3", positive=True))
+    loss = -sum(y[k] * sp.log(a[k]) + (1 - y[k]) * sp.log(1 - a[k]) for k in range(2)) / 2
+    a2 = z.applyfunc(sigmoid)
+    J_E = sp.Matrix([loss]).jacobian(a).subs(dict(zip(a, a2)))
+    J_sigma = a2.jacobian(z)
+    assert J_sigma.is_diagonal()
+    assert (J_E * J_sigma - (a2 - y).T / 2).applyfunc(sp.simplify) == sp.zeros(1, 2)
+
+
 def test_sigmoid_stays_exact_and_evaluates_to_its_digits():
     s = sigmoid(sp.Rational(3063, 2500))
     assert isinstance(s, sigmoid)  # unevaluated at an exact argument

@@ -15,7 +15,6 @@ One job per module:
 - ``graph``     pictures of the backward pass: the computational graph with values and gradients
 - ``tf_env``    TensorFlow and Keras imported quietly and reproducibly
 - ``symbolic``  sympy for the hand derivation: a short sigmoid, Jacobians shown with their shapes
-- ``jacobians`` the hand derivation of chapters 3 and 4 in one exact function, for later comparisons
 - ``jacobian_chain``  the explicit Jacobian chain in numpy, with operation counts (the costly way)
 - ``torch_io``   the same parameters in PyTorch, read back in the book's (outputs, inputs) layout
 - ``keras_io``   the same parameters in TensorFlow and Keras; the one place that transposes to kernels
