@@ -3,9 +3,9 @@
 A timing script, not a test. Two parts:
 
 (a) chain    the gradients of a 3-layer network of width n (one sample, float64) as a product of
-             materialised Jacobians (``yann.jacobian_chain``, left to right and right to left)
-             against ``yann.mlp.gradients`` (vector-Jacobian products), across widths, with the
-             fitted slopes of log(time) against log(width).
+             materialised Jacobians (``yann.jacobian_chain.explicit_chain``, chapter 14's code, left
+             to right and right to left) against ``yann.mlp.gradients`` (vector-Jacobian
+             products), across widths, with the fitted slopes of log(time) against log(width).
 (b) step     one training step (forward, backward, SGD update) of the same network, batch 64,
              float32: yann's reverse mode against PyTorch autograd on the CPU, across widths, with
              the ratio yann/torch and the fraction of this machine's matrix-multiply throughput
@@ -157,11 +157,11 @@ def chain_part(
         x, y = rng.standard_normal(width), (rng.random(width) < 0.5).astype(np.float64)
         contenders = {"reverse mode (VJPs)": lambda: mlp.gradients(layers, x, y, "bce")} if width in vjp_widths else {}
         if width in chain_widths:
-            contenders["explicit, left to right"] = lambda: jacobian_chain.explicit_gradients(
+            contenders["explicit, left to right"] = lambda: jacobian_chain.explicit_chain(
                 layers, x, y, "bce", "reverse"
             )
         if width in forward_widths:
-            contenders["explicit, right to left"] = lambda: jacobian_chain.explicit_gradients(
+            contenders["explicit, right to left"] = lambda: jacobian_chain.explicit_chain(
                 layers, x, y, "bce", "forward"
             )
         # the same numbers, whichever way they were computed
@@ -169,20 +169,19 @@ def chain_part(
         for name in contenders:
             if name.startswith("explicit"):
                 order = "reverse" if "left to right" in name else "forward"
-                got = jacobian_chain.explicit_gradients(layers, x, y, "bce", order)
-                for g, r in zip(got.W + got.b, reference.W + reference.b):
+                grads_W, grads_b, _ = jacobian_chain.explicit_chain(layers, x, y, "bce", order)
+                for g, r in zip(grads_W + grads_b, reference.W + reference.b):
                     assert_allclose(g, r, rtol=1e-9, atol=1e-12)
         times = race(contenders, rounds, target_s)
-        widths = [width] * (DEPTH + 1)
         rows.append({
             "width": width,
             "times": times,
             "multiply_adds": {
-                "reverse mode (VJPs)": jacobian_chain.vjp_cost(widths),
-                "explicit, left to right": jacobian_chain.chain_cost(widths, "reverse"),
-                "explicit, right to left": jacobian_chain.chain_cost(widths, "forward"),
+                "reverse mode (VJPs)": jacobian_chain.vjp_cost(width, DEPTH),
+                "explicit, left to right": jacobian_chain.chain_cost(width, DEPTH, "reverse"),
+                "explicit, right to left": jacobian_chain.chain_cost(width, DEPTH, "forward"),
             },
-            "largest_jacobian_MiB": jacobian_chain.chain_entries(widths) * 8 / 2**20,
+            "largest_jacobian_MiB": width**3 * 8 / 2**20,  # one J_W, (width, width * width)
         })
     slopes = {}
     for name in ("reverse mode (VJPs)", "explicit, left to right", "explicit, right to left"):

@@ -1,13 +1,18 @@
-"""Bad input to yann.jacobian_chain: refused with a message naming the argument and the expected shape."""
+"""Bad input to yann.jacobian_chain: refused with a message naming the argument and the expected shape.
+
+``explicit_chain``, ``chain_cost`` and ``vjp_cost`` are exempt: they are chapter 14's code, verbatim,
+and trust their caller (the chapter and the benchmark, whose inputs are known); ``explicit_gradients``
+is the checked entry (issue 13: validate at the boundary).
+"""
 
 from __future__ import annotations
 
 import numpy as np
-from bad_input import ACTS, LAYERS, NAN_X, NON_FINITE, Cases, X, Y
+from bad_input import LAYERS, NAN_X, NON_FINITE, Cases, X, Y
 
 from yann import jacobian_chain
 
-CASES = Cases("yann.jacobian_chain")
+CASES = Cases("yann.jacobian_chain", exempt={"explicit_chain", "chain_cost", "vjp_cost"})
 case = CASES.case
 
 case("explicit_gradients", "order", lambda: jacobian_chain.explicit_gradients(LAYERS, X, Y, order="sideways"),
@@ -22,29 +27,7 @@ case("explicit_gradients", "chain", lambda: jacobian_chain.explicit_gradients([L
      ValueError, r"^W2 has shape \(3, 3\), expected \(3, 2\)")
 case("explicit_gradients", "y-shape", lambda: jacobian_chain.explicit_gradients(LAYERS, X, np.ones(3)),
      ValueError, r"^y has shape \(3,\), expected \(2,\)")
-case("weight_jacobian", "n_out", lambda: jacobian_chain.weight_jacobian(X, 0), ValueError, r"^n_out is 0, expected a positive int")
-case("weight_jacobian", "n_out-bool", lambda: jacobian_chain.weight_jacobian(X, True), ValueError,
-     r"^n_out is True, expected a positive int")
-case("weight_jacobian", "batch", lambda: jacobian_chain.weight_jacobian(X[None], 2), ValueError,
-     r"^a_in has shape \(1, 3\) \(2-D\), expected 1-D")
-case("weight_jacobian", "non-finite", lambda: jacobian_chain.weight_jacobian(NAN_X, 2), ValueError, "^a_in " + NON_FINITE)
-case("activation_jacobian", "activation", lambda: jacobian_chain.activation_jacobian("elu", X, X), ValueError,
-     rf"^activation is 'elu', expected one of {ACTS}$")
-# A batch of z used to return np.diag of a matrix: its diagonal, silently.
-case("activation_jacobian", "batch", lambda: jacobian_chain.activation_jacobian("relu", np.stack([X, X])), ValueError,
-     r"^z has shape \(2, 3\) \(2-D\), expected 1-D")
-case("activation_jacobian", "non-finite", lambda: jacobian_chain.activation_jacobian("relu", NAN_X, NAN_X),
-     ValueError, "^z " + NON_FINITE)
-case("activation_jacobian", "shapes", lambda: jacobian_chain.activation_jacobian("sigmoid", X, X[:2]), ValueError,
-     r"^a has shape \(2,\), expected \(3,\)")
-case("jacobian_shapes", "size", lambda: jacobian_chain.jacobian_shapes(0, 3), ValueError, r"^n_in is 0, expected a positive int")
-case("chain_cost", "widths", lambda: jacobian_chain.chain_cost([3]), ValueError,
-     r"^widths is \[3\], expected at least two positive ints")
-case("chain_cost", "order", lambda: jacobian_chain.chain_cost([3, 2], "up"), ValueError, r"^order is 'up', expected one of")
-case("vjp_cost", "batch", lambda: jacobian_chain.vjp_cost([3, 2], batch=0), ValueError, r"^batch is 0, expected a positive int")
-case("vjp_cost", "widths", lambda: jacobian_chain.vjp_cost([3, 0]), ValueError, r"^widths is \[3, 0\], expected at least two positive ints")
-case("chain_entries", "order", lambda: jacobian_chain.chain_entries([3, 2], order="x"), ValueError,
-     r"^order is 'x', expected one of 'reverse', 'forward'$")
-
+case("explicit_gradients", "non-finite", lambda: jacobian_chain.explicit_gradients(LAYERS, NAN_X, Y), ValueError,
+     "^x " + NON_FINITE)
 
 test_bad_input_is_refused, test_every_public_function_has_a_case = CASES.tests()

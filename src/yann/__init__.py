@@ -15,7 +15,8 @@ One job per module:
 - ``graph``     pictures of the backward pass: the computational graph with values and gradients
 - ``tf_env``    TensorFlow and Keras imported quietly and reproducibly
 - ``symbolic``  sympy for the hand derivation: a short sigmoid, Jacobians shown with their shapes
-- ``jacobian_chain``  the explicit Jacobian chain in numpy, with operation counts (the costly way)
+- ``jacobian_chain``  the explicit Jacobian chain and its costs in closed form (chapter 14's
+                    code, verbatim), and its checked entry ``explicit_gradients``
 - ``torch_io``   the same parameters in PyTorch, read back in the book's (outputs, inputs) layout
 - ``keras_io``   the same parameters in TensorFlow and Keras; the one place that transposes to kernels
 
