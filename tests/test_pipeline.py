@@ -208,6 +208,17 @@ def test_cells_that_only_glue_are_removed_from_the_page(source: Path):
     assert not offenders, f"{source.name}: code cells {offenders} only glue; tag them remove-cell"
 
 
+@pytest.mark.parametrize("source", SOURCES, ids=_name)
+def test_glue_is_called_only_where_the_page_hides_the_code(source: Path):
+    """glue stores a value for the prose; the line that stores it is plumbing, not teaching."""
+    hidden = {"remove-cell", "remove-input", "hide-input"}
+    offenders = [
+        index for index, cell in enumerate(_code_cells(jupytext.read(source)))
+        if "glue" in _calls(cell.source) and not hidden & set(_tags(cell))
+    ]
+    assert not offenders, f"{source.name}: code cells {offenders} call glue on the page; move it to a remove-cell"
+
+
 def test_the_glue_only_rule_reads_cells_right():
     assert _is_glue_only('glue("a", 1.0)\nglue("b", x, decimals=2)')
     assert _is_glue_only('for k in names:\n    glue(f"ref-{k}", reference(k))')
