@@ -55,7 +55,8 @@ class Cases:
     """The bad-input cases of some yann modules, and the two tests that run and count them.
 
     ``needs`` maps a module to what must be importable to test it (``{"yann.torch_io": "torch"}``);
-    ``exempt`` names public functions that take no argument to get wrong.
+    ``exempt`` names public functions that need no case: a chapter's code kept verbatim (it trusts
+    its caller, as the chapter's cell does; the module's checked entry point has the cases).
     """
 
     def __init__(self, *modules: str, needs: dict[str, str] | None = None, exempt: set[str] = frozenset()):
