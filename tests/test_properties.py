@@ -15,7 +15,7 @@ The gradients compared, all in float64:
 - a chain of sympy Jacobians written in this file (small networks only: sympy is slow),
   evaluated in 30-digit floats;
 - PyTorch autograd on ``yann.torch_io.sequential``;
-- a TensorFlow ``GradientTape`` on ``yann.keras_io.variables`` and on ``yann.keras_io.sequential``.
+- a TensorFlow ``GradientTape`` on ``tf.Variable`` objects and on ``yann.keras_io.sequential``.
 
 Agreement means ``|g - reference| <= RTOL * |reference| + atol`` elementwise with ``RTOL = 1e-8``.
 The absolute floor is what float64 can promise for a gradient entry near zero: ``ATOL_EXACT``
@@ -406,7 +406,7 @@ def test_torch_autograd_matches_reverse_mode_and_finite_differences(case: Case):
 
 def tape_gradients(case: Case, keras_model: bool) -> list[np.ndarray]:
     """A GradientTape around the forward pass, in float64: either the book's formulas written with
-    TensorFlow ops on ``yann.keras_io.variables`` (``W`` is (outputs, inputs)), or a Keras model from
+    TensorFlow ops on ``tf.Variable`` objects (``W`` is (outputs, inputs)), or a Keras model from
     ``yann.keras_io.sequential`` (kernels are (inputs, outputs); ``keras_io.gradients`` converts back)."""
     from yann import keras_io
     from yann.tf_env import keras, tf
@@ -423,14 +423,15 @@ def tape_gradients(case: Case, keras_model: bool) -> list[np.ndarray]:
             loss = _keras_loss(keras, case.loss, y, output)
         grads = keras_io.gradients(model, tape.gradient(loss, model.trainable_variables))
     else:
-        variables = keras_io.variables(case.layers, dtype="float64")
+        variables = {f"{p}{i}": tf.Variable(getattr(layer, p), name=f"{p}{i}")
+                     for i, layer in enumerate(case.layers, start=1) for p in "Wb"}
         act = {"relu": tf.nn.relu, "sigmoid": tf.sigmoid, "tanh": tf.tanh, "identity": tf.identity}
         with tf.GradientTape() as tape:
             a = batch
             for i, f in enumerate(case.activations, start=1):
                 a = act[f](tf.matmul(a, variables[f"W{i}"], transpose_b=True) + variables[f"b{i}"])
             loss = _keras_loss(keras, case.loss, y, a)
-        grads = keras_io.gradients(variables, tape.gradient(loss, variables))
+        grads = {p: g.numpy() for p, g in tape.gradient(loss, variables).items()}
     return [grads[f"W{i}"] for i in range(1, n + 1)] + [grads[f"b{i}"] for i in range(1, n + 1)]
 
 
