@@ -67,21 +67,6 @@ def test_floatx_restores_the_default_after_an_error():
     assert keras.config.floatx() == "float32"
 
 
-def test_tape_variables_round_trip_and_gradients():
-    params = keras_io.variables(RUNNING, "float64")
-    for name, value in keras_io.parameters(params).items():
-        assert_array_equal(value, RUNNING.array(name))
-    x = keras_io.constant("x", X, dtype="float64")
-    y = keras_io.constant("y", Y, dtype="float64")
-    with tf.GradientTape() as tape:
-        a1 = tf.nn.relu(tf.linalg.matvec(params["W1"], x) + params["b1"])
-        a2 = tf.sigmoid(tf.linalg.matvec(params["W2"], a1) + params["b2"])
-        loss = keras.losses.binary_crossentropy(y, a2)
-    grads = keras_io.gradients(params, tape.gradient(loss, params))
-    assert_allclose(grads["W1"], EXPECTED.W[0], atol=1e-12)
-    assert_allclose(grads["b2"], EXPECTED.b[1], atol=1e-12)
-
-
 def test_the_square_kernel_in_the_wrong_layout_is_caught_only_by_the_forward_check():
     model = keras_io.sequential(RUNNING)
     want = mlp.forward(RUNNING.layers(), X).output

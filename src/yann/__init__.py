@@ -17,8 +17,8 @@ One job per module:
 - ``symbolic``  sympy for the hand derivation: a short sigmoid, Jacobians shown with their shapes
 - ``jacobian_chain``  the explicit Jacobian chain and its costs in closed form (chapter 14's
                     code, verbatim), and its checked entry ``explicit_gradients``
-- ``torch_io``   the same parameters in PyTorch, read back in the book's (outputs, inputs) layout
-- ``keras_io``   the same parameters in TensorFlow and Keras; the one place that transposes to kernels
+- ``torch_io``   chapter 6's PyTorch model of the layers, its parameters and gradients read back, checked
+- ``keras_io``   chapter 9's Keras model of the layers (kernels are ``W.T``), read back and checked
 
 ``torch_io`` and ``keras_io`` import their framework themselves, so ``import yann`` needs neither.
 """

@@ -1,18 +1,16 @@
-"""The book's parameters in TensorFlow and Keras, and gradients and parameters back out.
+"""The running example in Keras, and gradients and parameters read back in the book's layout.
 
-For the chapters that run the same step in many implementations (the agreement table and later).
-The Keras chapter writes the idioms on the page (``dense.kernel.assign(W.T)``, a tape around
-``model(x, training=True)``); this module repeats them with the checks that a loop over many runs
-needs.
+For the chapters that compare many implementations. Chapter 9 writes the idioms on the page
+(``dense.kernel.assign(W.T)``, a tape around ``model(x, training=True)``); this module is the same
+code behind the checks that a loop over many runs needs. A tape around ``tf.Variable`` objects
+needs no helper: the chapters write it themselves.
 
-Two layouts meet here. The book's ``W`` and the ``tf.Variable`` objects made for a GradientTape
-have shape (outputs, inputs). A Keras ``Dense`` kernel has shape (inputs, outputs): it computes
-``A @ kernel + bias`` on a batch of rows, so its kernel is ``W.T``. A square ``W`` has the same
-shape in both layouts; :func:`check_forward` is the check that sees it.
-
-Models must be a ``keras.Sequential`` of distinct, biased ``Dense`` layers: only there is the
-order of ``model.layers`` the order in which the layers are called. TensorFlow and Keras are
-imported through :mod:`yann.tf_env`; ``import yann`` does not import them.
+The layout rule: the book's ``W`` is (outputs, inputs); a ``Dense`` kernel is (inputs, outputs),
+since it computes ``A @ kernel + bias`` on a batch of rows, so it holds ``W.T``. A square ``W``
+fits both layouts; :func:`check_forward` is the check that sees it. Models must be a
+``keras.Sequential`` of distinct, trainable, biased ``Dense`` layers: only there is the order of
+``model.layers`` the order of the calls. TensorFlow is imported through :mod:`yann.tf_env`;
+``import yann`` does not import it.
 """
 
 from __future__ import annotations
@@ -25,53 +23,11 @@ import numpy as np
 from . import mlp
 from .example import Example, as_layers
 from .mlp import Layer
-from .tf_env import keras, tf
-from .validate import as_array, check_finite, check_shape
+from .tf_env import keras
+from .validate import as_array, check_finite, check_shape, float_dtype
 
 KERAS_ACTIVATIONS = {"relu": "relu", "sigmoid": "sigmoid", "tanh": "tanh",
                      "identity": "linear"}
-
-
-def _dtype_name(dtype) -> str:
-    """``"float32"`` or ``"float64"`` from a numpy, TensorFlow or string dtype."""
-    if isinstance(dtype, tf.DType):
-        name = dtype.name
-    else:
-        try:
-            name = np.dtype(dtype).name
-        except TypeError:
-            name = repr(dtype)
-    if name not in ("float32", "float64"):
-        raise TypeError(f"dtype is {name}, expected float32 or float64")
-    return name
-
-
-# --- raw variables for a GradientTape ------------------------------------------------------
-
-
-def constant(name: str, value, *, dtype="float32",
-             shape: tuple[int, ...] | None = None) -> tf.Tensor:
-    """A TensorFlow constant holding ``value``, refused unless it has ``shape`` (if given)."""
-    dtype = _dtype_name(dtype)
-    array = as_array(name, value, dtype=dtype)
-    if shape is not None:
-        check_shape(name, array, shape)
-    return tf.constant(array, dtype=dtype)
-
-
-def variables(source: Example | Sequence[Layer],
-              dtype="float32") -> dict[str, tf.Variable]:
-    """``tf.Variable`` objects ``W1, b1, W2, b2, ...``; ``W`` is (outputs, inputs).
-
-    For code that writes the forward pass itself (``W @ a + b``) under a GradientTape: no
-    transpose is involved.
-    """
-    dtype = _dtype_name(dtype)
-    result: dict[str, tf.Variable] = {}
-    for i, layer in enumerate(as_layers(source), start=1):
-        for p, value in ((f"W{i}", layer.W), (f"b{i}", layer.b)):
-            result[p] = tf.Variable(as_array(p, value, dtype=dtype), name=p)
-    return result
 
 
 # --- Keras models ----------------------------------------------------------------------------
@@ -84,7 +40,7 @@ def sequential(source: Example | Sequence[Layer], dtype="float32"):
     optimizer and metrics are float64 too.
     """
     layers = as_layers(source)
-    dtype = _dtype_name(dtype)
+    dtype = float_dtype(dtype)
     denses = []
     for i, layer in enumerate(layers, start=1):
         if layer.activation not in KERAS_ACTIVATIONS:
@@ -104,39 +60,39 @@ def sequential(source: Example | Sequence[Layer], dtype="float32"):
     return model
 
 
-def _dense_layers(model, name: str = "model") -> list:
+def _dense_layers(model) -> list:
     """The ``Dense`` layers of ``model`` in call order; refuse any other architecture."""
     if not isinstance(model, keras.Sequential):
         kind = type(model).__name__
         why = ("" if not isinstance(model, keras.Model) else
                ": only in a Sequential is the order of model.layers the call order")
-        raise TypeError(f"{name} is a {kind}, expected a keras.Sequential of Dense layers{why}")
+        raise TypeError(f"model is a {kind}, expected a keras.Sequential of Dense layers{why}")
     layers = list(model.layers)
     if not layers:
-        raise ValueError(f"{name} has no layers, expected a keras.Sequential of Dense layers")
+        raise ValueError("model has no layers, expected a keras.Sequential of Dense layers")
     seen: dict[int, int] = {}
     for i, layer in enumerate(layers, start=1):
         if isinstance(layer, keras.Model):
             raise TypeError(
-                f"{name} layer {i} is a nested {type(layer).__name__}, expected a Dense "
+                f"model layer {i} is a nested {type(layer).__name__}, expected a Dense "
                 "layer: build one flat keras.Sequential"
             )
         if not isinstance(layer, keras.layers.Dense):
-            raise TypeError(f"{name} layer {i} is a {type(layer).__name__}, expected a Dense layer")
+            raise TypeError(f"model layer {i} is a {type(layer).__name__}, expected a Dense layer")
         if id(layer) in seen:
             raise ValueError(
-                f"{name} layer {i} is layer {seen[id(layer)]} again ({layer.name!r}): a layer "
+                f"model layer {i} is layer {seen[id(layer)]} again ({layer.name!r}): a layer "
                 "used twice shares its weights; expected distinct Dense layers"
             )
         seen[id(layer)] = i
         if not layer.built:
             raise ValueError(
-                f"{name} layer {i} ({layer.name!r}) is not built: start the Sequential "
+                f"model layer {i} ({layer.name!r}) is not built: start the Sequential "
                 "with keras.Input(shape=(inputs,))"
             )
         if not layer.use_bias:
             raise ValueError(
-                f"{name} layer {i} ({layer.name!r}) has no bias, expected use_bias=True"
+                f"model layer {i} ({layer.name!r}) has no bias, expected use_bias=True"
             )
     return layers
 
@@ -149,7 +105,7 @@ def floatx(dtype) -> Iterator[str]:
     (float32), whatever the model's dtype; a float64 run builds model, optimizer and ``compile``
     inside ``with floatx("float64"):`` so that no float32 value slips in.
     """
-    name = _dtype_name(dtype)
+    name = float_dtype(dtype)
     previous = keras.config.floatx()
     keras.config.set_floatx(name)
     try:
@@ -167,59 +123,29 @@ def _numpy(name: str, value) -> np.ndarray:
             f"{name} is None: the tape saw no path from the loss to this variable (was it "
             "used in the forward pass inside the `with tf.GradientTape()` block?)"
         )
-    return np.array(keras.ops.convert_to_numpy(value))
+    array = np.array(keras.ops.convert_to_numpy(value))
+    check_finite(name, array)
+    return array
 
 
-def _check_names(source: Mapping) -> None:
-    for key in source:
-        if not isinstance(key, str):
-            raise TypeError(f"source has key {key!r}, expected names such as 'W1', 'b1'")
-
-
-def parameters(source) -> dict[str, np.ndarray]:
-    """Parameters ``W1, b1, ...`` as numpy arrays, ``W`` in the book's (outputs, inputs) layout.
-
-    ``source`` is a ``keras.Sequential`` of ``Dense`` layers (each kernel is read back as
-    ``kernel.T``) or a dict of variables such as :func:`variables` returns (already in the
-    book's layout).
-    """
-    if isinstance(source, Mapping):
-        _check_names(source)
-        return {name: _numpy(name, value) for name, value in source.items()}
+def parameters(model) -> dict[str, np.ndarray]:
+    """``W1, b1, ...`` of a ``keras.Sequential`` as numpy copies; each kernel is read back as
+    ``kernel.T``, the book's (outputs, inputs) ``W``."""
     result = {}
-    for i, dense in enumerate(_dense_layers(source), start=1):
+    for i, dense in enumerate(_dense_layers(model), start=1):
         result[f"W{i}"] = _numpy(f"kernel {i}", dense.kernel).T.copy()
         result[f"b{i}"] = _numpy(f"bias {i}", dense.bias)
     return result
 
 
-def gradients(source, grads) -> dict[str, np.ndarray]:
-    """Gradients named ``W1, b1, ...`` as numpy arrays, each in its parameter's book shape.
-
-    - ``source`` a dict of variables (see :func:`variables`), ``grads`` the dict that
-      ``tape.gradient(loss, source)`` returned;
-    - ``source`` a Keras model, ``grads`` the list that
-      ``tape.gradient(loss, model.trainable_variables)`` returned (a kernel's gradient is
-      (inputs, outputs) and is read back transposed).
-    """
-    if isinstance(source, Mapping):
-        _check_names(source)
-        if not isinstance(grads, Mapping) or set(grads) != set(source):
-            got = sorted(grads) if isinstance(grads, Mapping) else type(grads).__name__
-            raise ValueError(
-                f"grads has keys {got}, expected a dict with the keys of source "
-                f"{sorted(source)}: pass tape.gradient(loss, source)"
-            )
-        result = {}
-        for name, variable in source.items():
-            result[name] = _numpy(f"gradient of {name}", grads[name])
-            check_shape(f"gradient of {name}", result[name], tuple(variable.shape))
-        return result
-    layers = _dense_layers(source, "source")
+def gradients(model, grads) -> dict[str, np.ndarray]:
+    """The list that ``tape.gradient(loss, model.trainable_variables)`` returned, as numpy arrays
+    named ``W1, b1, ...`` in the book's shapes (a kernel's gradient is read back transposed)."""
+    layers = _dense_layers(model)
     expected = [v for dense in layers for v in (dense.kernel, dense.bias)]
-    if [id(v) for v in expected] != [id(v) for v in source.trainable_variables]:
+    if [id(v) for v in expected] != [id(v) for v in model.trainable_variables]:
         raise ValueError(
-            "source.trainable_variables are not kernel 1, bias 1, kernel 2, ... in order "
+            "model.trainable_variables are not kernel 1, bias 1, kernel 2, ... in order "
             "(is a layer frozen with trainable=False?); expected every Dense layer trainable"
         )
     if isinstance(grads, (Mapping, str)) or not hasattr(grads, "__len__"):
@@ -227,21 +153,20 @@ def gradients(source, grads) -> dict[str, np.ndarray]:
             f"grads is a {type(grads).__name__}, expected the list that "
             "tape.gradient(loss, model.trainable_variables) returns"
         )
-    grads = list(grads)
     if len(grads) != len(expected):
         raise ValueError(
             f"grads has {len(grads)} entries, expected {len(expected)} (one per variable "
             "of model.trainable_variables)"
         )
     result = {}
-    for i in range(len(layers)):
-        kernel = _numpy(f"gradient of kernel {i + 1}", grads[2 * i])
-        check_shape(f"gradient of kernel {i + 1}", kernel,
-                    tuple(expected[2 * i].shape), "(inputs, outputs)")
-        result[f"W{i + 1}"] = kernel.T.copy()
-        result[f"b{i + 1}"] = _numpy(f"gradient of bias {i + 1}", grads[2 * i + 1])
-        check_shape(f"gradient of bias {i + 1}", result[f"b{i + 1}"],
-                    tuple(expected[2 * i + 1].shape), "(outputs,)")
+    for i, dense in enumerate(layers, start=1):
+        kernel = _numpy(f"gradient of kernel {i}", grads[2 * i - 2])
+        check_shape(f"gradient of kernel {i}", kernel, tuple(dense.kernel.shape),
+                    "(inputs, outputs)")
+        result[f"W{i}"] = kernel.T.copy()
+        result[f"b{i}"] = _numpy(f"gradient of bias {i}", grads[2 * i - 1])
+        check_shape(f"gradient of bias {i}", result[f"b{i}"], tuple(dense.bias.shape),
+                    "(outputs,)")
     return result
 
 
@@ -276,7 +201,6 @@ def check_forward(model, source: Example | Sequence[Layer], x, *,
     dtype = denses[0].kernel.dtype
     batch = as_array("x", batch, dtype=dtype)
     got = _numpy("model output", model(batch, training=False))
-    check_finite("model output", got)
     # The reference sees what the model sees: inputs and weights rounded to the model's dtype.
     rounded = [Layer(layer.W.astype(dtype).astype(np.float64),
                      layer.b.astype(dtype).astype(np.float64), layer.activation)

@@ -1,15 +1,17 @@
 """The running example in PyTorch, for the chapters that compare many implementations.
 
-Chapter 6 writes the idioms on the page (leaf tensors, ``nn.Linear`` loaded with ``copy_`` under
-``torch.no_grad()``, ``.grad`` read back); this module is the same code behind checks. A bad
-argument is refused with an error naming it, what it got and what was expected; nothing is
-reshaped or broadcast. ``nn.Linear.weight`` is (outputs, inputs), the book's layout. Parameters
-are named ``W1, b1, W2, b2, ...``. Importing this module imports torch; ``import yann`` does not.
+Chapter 6 writes the idioms on the page (``nn.Linear`` loaded with ``copy_`` under
+``torch.no_grad()``, ``.grad`` read back); this module is the same code behind checks. Leaf
+tensors need no helper: the chapters write ``torch.tensor(..., requires_grad=True)``.
+
+The layout rule: ``nn.Linear.weight`` is (outputs, inputs), the book's ``W``, so nothing is
+transposed. Parameters are named ``W1, b1, W2, b2, ...``. Importing this module imports torch;
+``import yann`` does not.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import torch
@@ -17,7 +19,7 @@ from torch import nn
 
 from .example import Example, as_layers
 from .mlp import Layer
-from .validate import as_array, check_choice, check_finite, check_shape
+from .validate import as_array, check_choice, check_finite, check_shape, float_dtype
 
 ACTIVATIONS = {
     "relu": nn.ReLU,
@@ -25,54 +27,17 @@ ACTIVATIONS = {
     "tanh": nn.Tanh,
     "identity": nn.Identity,
 }
-_DTYPES = {"float32": torch.float32, "float64": torch.float64}
-
-
-def _torch_dtype(dtype) -> torch.dtype:
-    if isinstance(dtype, torch.dtype):
-        name = str(dtype).removeprefix("torch.")
-    else:
-        try:
-            name = np.dtype(dtype).name
-        except TypeError:
-            name = repr(dtype)
-    if name not in _DTYPES:
-        raise TypeError(f"dtype is {name}, expected float32 or float64")
-    return _DTYPES[name]
-
-
-def _cast(name: str, array: np.ndarray, dtype: torch.dtype) -> np.ndarray:
-    """``array`` in ``dtype``, refused if the cast overflows (a finite 1e39 is inf in float32)."""
-    with np.errstate(over="ignore"):
-        cast = array.astype(str(dtype).removeprefix("torch."))
-    if not np.isfinite(cast).all():
-        raise ValueError(f"{name} holds values too large for {cast.dtype} (they become inf "
-                         "when cast); expected finite numbers in that dtype")
-    return cast
-
-
-def tensor(name: str, value, *, dtype=np.float32, shape: tuple[int, ...] | None = None,
-           requires_grad: bool = False) -> torch.Tensor:
-    """A fresh torch tensor holding a copy of ``value``, refused unless it has ``shape`` (if given)."""
-    if not isinstance(name, str):
-        raise TypeError(f"name is a {type(name).__name__}, expected a str")
-    array = as_array(name, value)
-    if shape is not None:
-        check_shape(name, array, shape)
-    torch_dtype = _torch_dtype(dtype)
-    result = torch.tensor(_cast(name, array, torch_dtype), dtype=torch_dtype)
-    return result.requires_grad_(bool(requires_grad))
 
 
 def sequential(source: Example | Sequence[Layer], dtype=np.float32) -> nn.Sequential:
     """Chapter 6's ``nn.Sequential`` of the layers of ``source`` (an Example or yann Layers)."""
     layers = as_layers(source)
-    torch_dtype = _torch_dtype(dtype)
+    dtype = float_dtype(dtype)
     for i, layer in enumerate(layers, start=1):
         check_choice(f"activation of layer {i}", layer.activation, ACTIVATIONS)
-        _cast(f"W{i}", layer.W, torch_dtype)
-        _cast(f"b{i}", layer.b, torch_dtype)
-    return _sequential(layers, torch_dtype)
+        as_array(f"W{i}", layer.W, dtype=dtype)  # refused if the cast overflows to inf
+        as_array(f"b{i}", layer.b, dtype=dtype)
+    return _sequential(layers, getattr(torch, dtype))
 
 
 def _sequential(layers, dtype=torch.float32):
@@ -90,6 +55,10 @@ def _sequential(layers, dtype=torch.float32):
 
 def _linear_layers(model: nn.Module) -> list[nn.Linear]:
     """The ``nn.Linear`` modules of ``model`` in registration order, refused unless they chain."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(
+            f"model is a {type(model).__name__}, expected an nn.Module of nn.Linear layers"
+        )
     every = [m for _, m in model.named_modules(remove_duplicate=False) if isinstance(m, nn.Linear)]
     layers = []
     for linear in every:
@@ -116,22 +85,11 @@ def _linear_layers(model: nn.Module) -> list[nn.Linear]:
     return layers
 
 
-def _named_tensors(source) -> dict[str, torch.Tensor]:
-    if isinstance(source, nn.Module):
-        named: dict[str, torch.Tensor] = {}
-        for i, linear in enumerate(_linear_layers(source), start=1):
-            named[f"W{i}"], named[f"b{i}"] = linear.weight, linear.bias
-        return named
-    if isinstance(source, Mapping):
-        if not source:
-            raise ValueError("source is an empty dict, expected tensors named W1, b1, ...")
-        for name, value in source.items():
-            if not isinstance(value, torch.Tensor):
-                raise TypeError(f"{name} is a {type(value).__name__}, expected a torch.Tensor")
-        return dict(source)
-    raise TypeError(
-        f"source is a {type(source).__name__}, expected an nn.Module or a dict of tensors"
-    )
+def _named(model: nn.Module) -> dict[str, torch.Tensor]:
+    named = {}
+    for i, linear in enumerate(_linear_layers(model), start=1):
+        named[f"W{i}"], named[f"b{i}"] = linear.weight, linear.bias
+    return named
 
 
 def _to_numpy(name: str, value: torch.Tensor) -> np.ndarray:
@@ -140,15 +98,15 @@ def _to_numpy(name: str, value: torch.Tensor) -> np.ndarray:
     return array
 
 
-def parameters(source: nn.Module | Mapping[str, torch.Tensor]) -> dict[str, np.ndarray]:
-    """``W1, b1, ...`` of a model of ``nn.Linear`` layers (or a dict of tensors) as numpy copies."""
-    return {name: _to_numpy(name, value) for name, value in _named_tensors(source).items()}
+def parameters(model: nn.Module) -> dict[str, np.ndarray]:
+    """``W1, b1, ...`` of a model of ``nn.Linear`` layers as numpy copies."""
+    return {name: _to_numpy(name, value) for name, value in _named(model).items()}
 
 
-def gradients(source: nn.Module | Mapping[str, torch.Tensor]) -> dict[str, np.ndarray]:
+def gradients(model: nn.Module) -> dict[str, np.ndarray]:
     """The ``.grad`` of ``W1, b1, ...`` as numpy copies; a missing one is refused, not zeroed."""
     result = {}
-    for name, value in _named_tensors(source).items():
+    for name, value in _named(model).items():
         if value.grad is None:
             raise ValueError(
                 f"{name} has no gradient: call loss.backward() first, and check that {name} has "

@@ -30,9 +30,7 @@ def as_array(name: str, value, *, ndim: int | tuple[int, ...] | None = None, dty
         raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
     if np.iscomplexobj(array):
         raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
-    if dtype is not None and np.dtype(dtype) not in (np.float32, np.float64):
-        raise TypeError(f"dtype is {np.dtype(dtype)}, expected float32 or float64")
-    target = np.dtype(dtype) if dtype is not None else (
+    target = np.dtype(float_dtype(dtype)) if dtype is not None else (
         array.dtype if array.dtype in (np.float32, np.float64) else np.dtype(np.float64))
     if array.dtype != target:
         check_finite(name, array)  # before the cast ...
@@ -49,6 +47,17 @@ def as_array(name: str, value, *, ndim: int | tuple[int, ...] | None = None, dty
             raise ValueError(f"{name} has shape {array.shape} ({array.ndim}-D), expected {wanted}-D")
     check_finite(name, array)
     return array
+
+
+def float_dtype(dtype) -> str:
+    """``"float32"`` or ``"float64"`` from a numpy, torch, TensorFlow or string dtype."""
+    try:
+        name = np.dtype(dtype).name
+    except TypeError:  # torch.float32 prints as "torch.float32"; tf.float32 has a name
+        name = str(getattr(dtype, "name", dtype)).removeprefix("torch.")
+    if name not in ("float32", "float64"):
+        raise TypeError(f"dtype is {name}, expected float32 or float64")
+    return name
 
 
 def check_finite(name: str, array: np.ndarray) -> None:
