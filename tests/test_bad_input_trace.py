@@ -43,10 +43,16 @@ case("train", "y-shape", lambda: trace.train(LAYERS, X, [1.0, 0.0, 1.0], **TRAIN
      r"^y has shape \(3,\), expected \(2,\)")
 case("train", "y-column", lambda: trace.train(LAYERS, X, Y[:, None], **TRAIN), ValueError,
      r"^y has shape \(2, 1\) \(2-D\), expected 1-D")
-case("train", "freeze-biases", lambda: trace.train(LAYERS, X, Y, freeze_biases=[True], **TRAIN), ValueError,
-     r"^freeze_biases is \(True,\), expected a bool or 2 bools")
-case("train", "freeze-biases-type", lambda: trace.train(LAYERS, X, Y, freeze_biases="yes", **TRAIN), TypeError,
-     r"^freeze_biases is a str, expected a bool or a sequence of 2 bools")
+case("train", "freeze-biases", lambda: trace.train(LAYERS, X, Y, freeze_biases=[True, False], **TRAIN), TypeError,
+     r"^freeze_biases is a list, expected a bool$")
+case("train", "steps-bool", lambda: trace.train(LAYERS, X, Y, learning_rate=0.1, steps=True), TypeError,
+     r"^steps is a bool, expected a non-negative int")
+case("train", "learning-rate-zero", lambda: trace.train(LAYERS, X, Y, learning_rate=0.0, steps=2), ValueError,
+     r"^learning_rate is 0.0, expected a positive finite number")
+case("train", "learning-rate-nan", lambda: trace.train(LAYERS, X, Y, learning_rate=np.nan, steps=2), ValueError,
+     r"^learning_rate is nan, expected a positive finite number")
+case("train", "layers-type", lambda: trace.train([W2], X, Y, **TRAIN), TypeError,
+     r"^layers\[0\] is a ndarray, expected a yann.mlp.Layer")
 case("train", "empty", lambda: trace.train([], X, Y, **TRAIN), ValueError, r"^layers is empty")
 # A run that diverges: mlp.gradients refuses a NaN, so train must too (it recorded NaN losses before).
 case("train", "diverges", lambda: trace.train([mlp.Layer(W2, b2, "identity")], X * 100, Y, loss="mse",
