@@ -228,16 +228,14 @@ def sgd_step(layers: Sequence[Layer], grads: Gradients, learning_rate: float) ->
             )
     new_layers = []
     for i, layer in enumerate(layers):
-        step = {}
+        new = {}
         for what in ("W", "b"):
-            param, g = getattr(layer, what), getattr(grads, what)[i]
-            if not (isinstance(g, np.ndarray) and g.dtype == param.dtype):
-                g = as_array(f"grads.{what}[{i}]", g, dtype=param.dtype)
+            param = getattr(layer, what)
+            g = as_array(f"grads.{what}[{i}]", getattr(grads, what)[i], dtype=param.dtype)
             check_shape(f"grads.{what}[{i}]", g, param.shape, f"the shape of {what}{i + 1}")
             with np.errstate(over="ignore", invalid="ignore"):  # Layer refuses inf and nan
-                step[what] = np.multiply(g, -lr)  # param - lr * g, bit for bit,
-                step[what] += param  # with one new array instead of two
-        new_layers.append(Layer(step["W"], step["b"], layer.activation))
+                new[what] = param - lr * g
+        new_layers.append(Layer(new["W"], new["b"], layer.activation))
     return new_layers
 
 
