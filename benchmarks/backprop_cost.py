@@ -3,9 +3,10 @@
 A timing script, not a test. Two parts:
 
 (a) chain    the gradients of a 3-layer network of width n (one sample, float64) as a product of
-             materialised Jacobians (``yann.jacobian_chain.explicit_chain``, chapter 14's code, left
-             to right and right to left) against ``yann.mlp.gradients`` (vector-Jacobian
-             products), across widths, with the fitted slopes of log(time) against log(width).
+             materialised Jacobians (``explicit_chain``, run from chapter 14's own cell by
+             tools/chapter_code.py, left to right and right to left) against
+             ``yann.mlp.gradients`` (vector-Jacobian products), across widths, with the fitted
+             slopes of log(time) against log(width).
 (b) step     one training step (forward, backward, SGD update) of the same network, batch 64,
              float32: yann's reverse mode against PyTorch autograd on the CPU, across widths, with
              the ratio yann/torch and the fraction of this machine's matrix-multiply throughput
@@ -55,12 +56,18 @@ import numpy as np  # after the thread settings
 import torch
 from numpy.testing import assert_allclose
 
-from yann import jacobian_chain, mlp
+from yann import mlp
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tools"))
+from chapter_code import chapter_functions
 
 if THREADS is not None:
     torch.set_num_threads(THREADS)
 
-HERE = Path(__file__).resolve().parent
+# chapter 14's code, run from the chapter's cells: what the reader sees is what is timed
+explicit_chain, chain_cost, vjp_cost = chapter_functions("14_jacobian_cost", "explicit_chain", "chain_cost", "vjp_cost")
+
 DEPTH = 3
 BATCH = 64
 LEARNING_RATE = 0.01
@@ -157,19 +164,15 @@ def chain_part(
         x, y = rng.standard_normal(width), (rng.random(width) < 0.5).astype(np.float64)
         contenders = {"reverse mode (VJPs)": lambda: mlp.gradients(layers, x, y, "bce")} if width in vjp_widths else {}
         if width in chain_widths:
-            contenders["explicit, left to right"] = lambda: jacobian_chain.explicit_chain(
-                layers, x, y, "bce", "reverse"
-            )
+            contenders["explicit, left to right"] = lambda: explicit_chain(layers, x, y, "bce", "reverse")
         if width in forward_widths:
-            contenders["explicit, right to left"] = lambda: jacobian_chain.explicit_chain(
-                layers, x, y, "bce", "forward"
-            )
+            contenders["explicit, right to left"] = lambda: explicit_chain(layers, x, y, "bce", "forward")
         # the same numbers, whichever way they were computed
         reference = mlp.gradients(layers, x, y, "bce")
         for name in contenders:
             if name.startswith("explicit"):
                 order = "reverse" if "left to right" in name else "forward"
-                grads_W, grads_b, _ = jacobian_chain.explicit_chain(layers, x, y, "bce", order)
+                grads_W, grads_b, _ = explicit_chain(layers, x, y, "bce", order)
                 for g, r in zip(grads_W + grads_b, reference.W + reference.b):
                     assert_allclose(g, r, rtol=1e-9, atol=1e-12)
         times = race(contenders, rounds, target_s)
@@ -177,9 +180,9 @@ def chain_part(
             "width": width,
             "times": times,
             "multiply_adds": {
-                "reverse mode (VJPs)": jacobian_chain.vjp_cost(width, DEPTH),
-                "explicit, left to right": jacobian_chain.chain_cost(width, DEPTH, "reverse"),
-                "explicit, right to left": jacobian_chain.chain_cost(width, DEPTH, "forward"),
+                "reverse mode (VJPs)": vjp_cost(width, DEPTH),
+                "explicit, left to right": chain_cost(width, DEPTH, "reverse"),
+                "explicit, right to left": chain_cost(width, DEPTH, "forward"),
             },
             "largest_jacobian_MiB": width**3 * 8 / 2**20,  # one J_W, (width, width * width)
         })

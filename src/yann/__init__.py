@@ -15,8 +15,6 @@ One job per module:
 - ``graph``     pictures of the backward pass: the computational graph with values and gradients
 - ``tf_env``    TensorFlow and Keras imported quietly and reproducibly
 - ``symbolic``  sympy for the hand derivation: a short sigmoid, Jacobians shown with their shapes
-- ``jacobian_chain``  the explicit Jacobian chain and its costs in closed form (chapter 14's
-                    code, verbatim), and its checked entry ``explicit_gradients``
 - ``torch_io``   chapter 6's PyTorch model of the layers, its parameters and gradients read back, checked
 - ``keras_io``   chapter 9's Keras model of the layers (kernels are ``W.T``), read back and checked
 
