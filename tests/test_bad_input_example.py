@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from bad_input import LAYERS, W1, Cases
+from bad_input import Cases
 
 from yann import example
 from yann.example import RUNNING
@@ -16,13 +16,6 @@ case("Example.array", "dtype", lambda: RUNNING.array("W1", np.int32), TypeError,
 case("Example.arrays", "dtype", lambda: RUNNING.arrays("int64"), TypeError, r"^dtype is int64, expected float32 or float64")
 case("Example.exact", "name", lambda: RUNNING.exact("W9"), ValueError, r"^name is 'W9', expected one of 'x'")
 case("Example.layers", "dtype", lambda: RUNNING.layers(np.float16), TypeError, r"^dtype is float16, expected float32 or float64")
-case("as_layers", "empty", lambda: example.as_layers([]), ValueError, r"^layers is empty, expected at least one")
-case("as_layers", "chain", lambda: example.as_layers([LAYERS[1], LAYERS[0]]), ValueError,
-     r"^W2 has shape \(3, 3\), expected \(3, 2\)")
-case("as_layers", "one-layer", lambda: example.as_layers(LAYERS[0]), TypeError, r"^layers is a Layer, expected a sequence")
-case("as_layers", "not-a-layer", lambda: example.as_layers([W1]), TypeError, r"^layers\[0\] is a ndarray, expected a yann.mlp.Layer")
-case("as_layers", "mixed-dtypes", lambda: example.as_layers([LAYERS[0], RUNNING.layers(np.float32)[1]]), TypeError,
-     r"^mismatched dtypes: W1 is float64, W2 is float32")
 case("reference", "name", lambda: example.reference("grad_W3"), ValueError, r"^name is 'grad_W3', expected one of 'a1'")
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from bad_input import LAYERS, NAN_X, NON_FINITE, W1, W2, Cases, X, b1, b2
 
 from yann import mlp
+from yann.example import RUNNING
 
 CASES = Cases("yann.keras_io", needs={"yann.keras_io": "yann.tf_env"})
 TF = "yann.tf_env"
@@ -84,6 +85,8 @@ DTYPE = r"^dtype is {}, expected float32 or float64$"
 # sequential
 case("keras_io.sequential", "chain", lambda: keras_io().sequential([LAYERS[1], LAYERS[0]]),
      ValueError, r"^W2 has shape \(3, 3\), expected \(3, 2\) = \(outputs, inputs\)")
+case("keras_io.sequential", "example", lambda: keras_io().sequential(RUNNING), TypeError,
+     r"^layers is a Example, expected a sequence of yann.mlp.Layer$")
 case("keras_io.sequential", "dtype", lambda: keras_io().sequential(LAYERS, dtype="int32"),
      TypeError, DTYPE.format("int32"))
 case("keras_io.sequential", "float32-overflow",
@@ -130,7 +133,7 @@ case("check_forward", "square-transposed",
 case("check_forward", "other-weights",
      lambda: keras_io().check_forward(
          keras_io().sequential([mlp.Layer(W1 * 1.1, b1, "relu"), LAYERS[1]]), LAYERS, X),
-     ValueError, r"^model weights or activations differ from the source's\.\n")
+     ValueError, r"^model weights or activations differ from the layers'\.\n")
 case("check_forward", "kernel-shapes",
      lambda: keras_io().check_forward(
          keras_io().sequential([mlp.Layer(np.ones((2, 3)), np.zeros(2), "relu")]), LAYERS, X),
@@ -143,6 +146,10 @@ case("check_forward", "non-finite", lambda: keras_io().check_forward(keras_model
      ValueError, "^x " + NON_FINITE)
 case("check_forward", "rtol", lambda: keras_io().check_forward(keras_model(), LAYERS, X, rtol=0),
      ValueError, r"^rtol is 0, expected a positive finite number$")
+case("check_forward", "layers-example", lambda: keras_io().check_forward(keras_model(), RUNNING, X),
+     TypeError, r"^layers is a Example, expected a sequence of yann.mlp.Layer$")
+case("check_forward", "layers-chain", lambda: keras_io().check_forward(keras_model(), LAYERS[::-1], X),
+     ValueError, r"^W2 has shape \(3, 3\), expected \(3, 2\) = \(outputs, inputs\)")
 case("check_forward", "model-type", lambda: keras_io().check_forward("model", LAYERS, X), TypeError,
      r"^model is a str, expected a keras.Sequential of Dense layers$")
 

@@ -6,6 +6,7 @@ import numpy as np
 from bad_input import LAYERS, NON_FINITE, W1, Cases, b1
 
 from yann import mlp
+from yann.example import RUNNING
 
 CASES = Cases("yann.torch_io", needs={"yann.torch_io": "torch"})
 
@@ -61,6 +62,15 @@ case("torch_io.sequential", "empty", lambda: torch_io().sequential([]), ValueErr
      r"^layers is empty, expected at least one")
 case("torch_io.sequential", "type", lambda: torch_io().sequential(np.ones((2, 3))), TypeError,
      r"^layers.* is a ndarray, expected .*yann.mlp.Layer")
+case("torch_io.sequential", "example", lambda: torch_io().sequential(RUNNING), TypeError,
+     r"^layers is a Example, expected a sequence of yann.mlp.Layer$")
+case("torch_io.sequential", "one-layer", lambda: torch_io().sequential(LAYERS[0]), TypeError,
+     r"^layers is a Layer, expected a sequence")
+case("torch_io.sequential", "not-a-layer", lambda: torch_io().sequential([W1]), TypeError,
+     r"^layers\[0\] is a ndarray, expected a yann.mlp.Layer")
+case("torch_io.sequential", "mixed-dtypes",
+     lambda: torch_io().sequential([LAYERS[0], RUNNING.layers(np.float32)[1]]), TypeError,
+     r"^mismatched dtypes: W1 is float64, W2 is float32")
 case("torch_io.sequential", "torch-dtype", lambda: torch_io().sequential(LAYERS, dtype=torch().int64),
      TypeError, r"^dtype is int64, expected float32 or float64$")
 case("torch_io.sequential", "float32-overflow",

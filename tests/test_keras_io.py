@@ -35,7 +35,7 @@ def test_import_yann_does_not_import_tensorflow():
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_keras_model_round_trip_and_gradients(dtype):
     with keras_io.floatx(dtype):
-        model = keras_io.sequential(RUNNING, dtype)
+        model = keras_io.sequential(RUNNING.layers(), dtype)
         assert [tuple(d.kernel.shape) for d in model.layers] == [(3, 3), (3, 2)]
         # The kernel is the transpose of W: column 2 holds the weights into output unit 2.
         assert_array_equal(np.asarray(model.layers[1].kernel)[:, 1], np.float64([0.3, 0.8, 0.7])
@@ -68,13 +68,13 @@ def test_floatx_restores_the_default_after_an_error():
 
 
 def test_the_square_kernel_in_the_wrong_layout_is_caught_only_by_the_forward_check():
-    model = keras_io.sequential(RUNNING)
+    model = keras_io.sequential(RUNNING.layers())
     want = mlp.forward(RUNNING.layers(), X).output
-    assert_allclose(keras_io.check_forward(model, RUNNING, X), want, rtol=1e-6)
+    assert_allclose(keras_io.check_forward(model, RUNNING.layers(), X), want, rtol=1e-6)
     model.layers[0].kernel.assign(RUNNING.array("W1", np.float32))  # W1 itself: the bug
     assert_array_equal(keras_io.parameters(model)["W1"], RUNNING.array("W1", np.float32).T)
     with pytest.raises(ValueError, match="^model kernel 1 holds W, not W.T"):
-        keras_io.check_forward(model, RUNNING, X)
+        keras_io.check_forward(model, RUNNING.layers(), X)
 
 
 @pytest.mark.parametrize(("W", "x"), [
@@ -99,3 +99,10 @@ def test_check_forward_blames_the_layout_only_when_a_kernel_holds_W():
     scaled = [mlp.Layer(2 * layers[0].W, np.zeros(2), "identity")]
     with pytest.raises(ValueError, match="^model weights or activations differ"):
         keras_io.check_forward(keras_io.sequential(scaled), layers, np.array([1.0, 0.0]))
+
+
+def test_check_forward_says_other_weights_differ_for_a_non_square_layer():
+    layers = [mlp.Layer(np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), np.zeros(2), "identity")]
+    scaled = [mlp.Layer(2 * layers[0].W, np.zeros(2), "identity")]
+    with pytest.raises(ValueError, match="^model weights or activations differ"):
+        keras_io.check_forward(keras_io.sequential(scaled), layers, np.ones((4, 3)))

@@ -94,20 +94,20 @@ def test_parameters_round_trip_unchanged(dtype, source):
 
 
 def test_parameters_are_copies():
-    model = torch_io.sequential(RUNNING)
+    model = torch_io.sequential(RUNNING.layers())
     out = torch_io.parameters(model)
     out["W1"][0, 0] = 99.0
     assert model[0].weight[0, 0].item() != 99.0
 
 
 def test_sequential_layout_is_linear_weight_out_in():
-    model = torch_io.sequential(RUNNING)
+    model = torch_io.sequential(RUNNING.layers())
     kinds = [type(m).__name__ for m in model]
     assert kinds == ["Linear", "ReLU", "Linear", "Sigmoid"]
     assert tuple(model[2].weight.shape) == (2, 3)
     assert model[2].weight.dtype == torch.float32
     assert_allclose(model[2].weight.detach().numpy()[1], [0.3, 0.8, 0.7], rtol=1e-7)
-    assert torch_io.sequential(RUNNING, torch.float64)[0].weight.dtype == torch.float64
+    assert torch_io.sequential(RUNNING.layers(), torch.float64)[0].weight.dtype == torch.float64
 
 
 @pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-12), (np.float32, 1e-5)])
@@ -142,11 +142,11 @@ def test_models_of_the_wrong_architecture_are_refused():
 
 def test_other_refusals_name_the_problem():
     with pytest.raises(TypeError, match="dtype is int64, expected float32 or float64"):
-        torch_io.sequential(RUNNING, np.int64)
+        torch_io.sequential(RUNNING.layers(), np.int64)
     with pytest.raises(TypeError, match="dtype is float16"):
-        torch_io.sequential(RUNNING, torch.float16)
+        torch_io.sequential(RUNNING.layers(), torch.float16)
     with pytest.raises(ValueError, match="W1 has no gradient: call loss.backward"):
-        torch_io.gradients(torch_io.sequential(RUNNING))
+        torch_io.gradients(torch_io.sequential(RUNNING.layers()))
     huge = [mlp.Layer(RUNNING.array("W1") * 1e39, RUNNING.array("b1"), "relu")]
     with pytest.raises(ValueError, match="W1 holds values too large for float32"):
         torch_io.sequential(huge)

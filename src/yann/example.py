@@ -7,36 +7,25 @@ as well as in floating point.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
 import sympy
 
-from .mlp import Layer, _check_layers
+from .mlp import Layer
 from .validate import check_choice
-
-Nested = tuple  # a tuple of decimal strings, or a tuple of such tuples
-
-
-def _frozen(values: dict[str, Nested]) -> Mapping[str, Nested]:
-    return MappingProxyType(dict(values))
 
 
 @dataclass(frozen=True)
 class Example:
     """An immutable set of named parameters that hands out numpy arrays and exact sympy values."""
 
-    name: str
-    values: Mapping[str, Nested]
+    values: Mapping[str, tuple]  # name: decimal strings, or tuples of them (a matrix's rows)
     activations: tuple[str, ...]
     loss: str
     learning_rate: str
-    description: str = field(default="", compare=False)
-
-    def names(self) -> tuple[str, ...]:
-        return tuple(self.values)
 
     def array(self, name: str, dtype=np.float64) -> np.ndarray:
         """A fresh numpy array of ``name`` (changing it never changes the example)."""
@@ -67,43 +56,37 @@ class Example:
 
 
 RUNNING = Example(
-    name="running example",
-    values=_frozen(
-        {
-            "x": ("0.23", "0.82", "0.47"),
-            "y": ("1", "0"),
-            "W1": (("0.1", "0.5", "0.3"), ("0.7", "0.2", "0.9"), ("0.4", "0.25", "0.75")),
-            "b1": ("0", "0", "0"),
-            "W2": (("0.9", "0.6", "0.4"), ("0.3", "0.8", "0.7")),
-            "b2": ("0", "0"),
-        }
-    ),
+    values=MappingProxyType({
+        "x": ("0.23", "0.82", "0.47"),
+        "y": ("1", "0"),
+        "W1": (("0.1", "0.5", "0.3"), ("0.7", "0.2", "0.9"), ("0.4", "0.25", "0.75")),
+        "b1": ("0", "0", "0"),
+        "W2": (("0.9", "0.6", "0.4"), ("0.3", "0.8", "0.7")),
+        "b2": ("0", "0"),
+    }),
     activations=("relu", "sigmoid"),
     loss="bce",
     learning_rate="0.01",
-    description="3 inputs, 3 ReLU units, 2 sigmoid outputs, binary cross-entropy averaged over outputs",
 )
 
 # Values recorded by PyTorch (float32) in the original material, to the four places it printed.
 # ``a2_9`` and ``loss_9`` are the same quantities to nine places; those digits are the exact values
 # (float64 reproduces them), while float32 differs from the eighth place on (a2 = 0.772977412...).
-REFERENCE: Mapping[str, Nested] = _frozen(
-    {
-        "a1": (0.5740, 0.7480, 0.6495),
-        "a2": (0.7730, 0.7730),
-        "a2_9": (0.772977358, 0.772986132),
-        "loss": 0.8701,
-        "loss_9": 0.870124846,
-        "grad_W2": ((-0.0652, -0.0849, -0.0737), (0.2218, 0.2891, 0.2510)),
-        "grad_b2": (-0.1135, 0.3865),
-        "grad_W1": ((0.0032, 0.0113, 0.0065), (0.0555, 0.1977, 0.1133), (0.0518, 0.1846, 0.1058)),
-        "grad_b1": (0.0138, 0.2411, 0.2251),
-        "W1_after": ((0.1000, 0.4999, 0.2999), (0.6994, 0.1980, 0.8989), (0.3995, 0.2482, 0.7489)),
-        "b1_after": (-0.0001, -0.0024, -0.0023),
-        "W2_after": ((0.9007, 0.6008, 0.4007), (0.2978, 0.7971, 0.6975)),
-        "b2_after": (0.0011, -0.0039),
-    }
-)
+REFERENCE: Mapping[str, tuple | float] = MappingProxyType({
+    "a1": (0.5740, 0.7480, 0.6495),
+    "a2": (0.7730, 0.7730),
+    "a2_9": (0.772977358, 0.772986132),
+    "loss": 0.8701,
+    "loss_9": 0.870124846,
+    "grad_W2": ((-0.0652, -0.0849, -0.0737), (0.2218, 0.2891, 0.2510)),
+    "grad_b2": (-0.1135, 0.3865),
+    "grad_W1": ((0.0032, 0.0113, 0.0065), (0.0555, 0.1977, 0.1133), (0.0518, 0.1846, 0.1058)),
+    "grad_b1": (0.0138, 0.2411, 0.2251),
+    "W1_after": ((0.1000, 0.4999, 0.2999), (0.6994, 0.1980, 0.8989), (0.3995, 0.2482, 0.7489)),
+    "b1_after": (-0.0001, -0.0024, -0.0023),
+    "W2_after": ((0.9007, 0.6008, 0.4007), (0.2978, 0.7971, 0.6975)),
+    "b2_after": (0.0011, -0.0039),
+})
 
 # Half a unit in the last printed place: how closely a 4-place reference pins a value.
 REFERENCE_ATOL = 5e-5
@@ -115,13 +98,3 @@ def reference(name: str) -> np.ndarray:
     check_choice("name", name, REFERENCE)
     return np.array(REFERENCE[name], dtype=np.float64)
 
-
-def as_layers(source: Example | Sequence[Layer]) -> list[Layer]:
-    """The layers of an :class:`~yann.example.Example` (in float64), or a checked list of Layers."""
-    if isinstance(source, Example):
-        return source.layers(np.float64)
-    if isinstance(source, (Layer, str)) or not isinstance(source, Iterable):
-        raise TypeError(
-            f"layers is a {type(source).__name__}, expected a sequence of yann.mlp.Layer (or an Example)"
-        )
-    return _check_layers(list(source))

@@ -1,9 +1,6 @@
-"""The running example in Keras, and gradients and parameters read back in the book's layout.
-
-For the chapters that compare many implementations. Chapter 9 writes the idioms on the page
-(``dense.kernel.assign(W.T)``, a tape around ``model(x, training=True)``); this module is the same
-code behind the checks that a loop over many runs needs. A tape around ``tf.Variable`` objects
-needs no helper: the chapters write it themselves.
+"""Chapter 9's Keras model of yann Layers, and its parameters and gradients read back in the
+book's layout. Chapter 9 writes the idioms on the page (``dense.kernel.assign(W.T)``, a tape
+around ``model(x, training=True)``); this module is the same code behind checks.
 
 The layout rule: the book's ``W`` is (outputs, inputs); a ``Dense`` kernel is (inputs, outputs),
 since it computes ``A @ kernel + bias`` on a batch of rows, so it holds ``W.T``. A square ``W``
@@ -16,44 +13,28 @@ fits both layouts; :func:`check_forward` is the check that sees it. Models must 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 
 from . import mlp
-from .example import Example, as_layers
-from .mlp import Layer
+from .mlp import Layer, _check_layers
 from .tf_env import keras
-from .validate import as_array, check_finite, check_shape, float_dtype
+from .validate import as_array, check_choice, check_finite, check_shape, float_dtype
 
-KERAS_ACTIVATIONS = {"relu": "relu", "sigmoid": "sigmoid", "tanh": "tanh",
-                     "identity": "linear"}
-
-
-# --- Keras models ----------------------------------------------------------------------------
+KERAS_ACTIVATIONS = {"relu": "relu", "sigmoid": "sigmoid", "tanh": "tanh", "identity": "linear"}
 
 
-def sequential(source: Example | Sequence[Layer], dtype="float32"):
-    """A ``keras.Sequential`` (``keras.Input``, then one ``Dense`` per layer) holding the layers.
-
-    Each kernel receives ``W.T``. For float64, build the model inside :func:`floatx` so that the
-    optimizer and metrics are float64 too.
-    """
-    layers = as_layers(source)
-    dtype = float_dtype(dtype)
+def sequential(layers: list[Layer], dtype="float32"):
+    """A ``keras.Sequential`` (``keras.Input``, then one ``Dense`` per layer) holding ``layers``:
+    each kernel receives ``W.T``. For float64, build it inside :func:`floatx`."""
+    layers, dtype = _check_layers(layers), float_dtype(dtype)
     denses = []
     for i, layer in enumerate(layers, start=1):
-        if layer.activation not in KERAS_ACTIVATIONS:
-            raise ValueError(
-                f"layer {i} has activation {layer.activation!r}, expected one of "
-                f"{', '.join(map(repr, KERAS_ACTIVATIONS))}"
-            )
-        denses.append(keras.layers.Dense(
-            layer.W.shape[0], activation=KERAS_ACTIVATIONS[layer.activation], dtype=dtype
-        ))
-    model = keras.Sequential(
-        [keras.Input(shape=(layers[0].W.shape[1],), dtype=dtype)] + denses
-    )
+        check_choice(f"activation of layer {i}", layer.activation, KERAS_ACTIVATIONS)
+        activation = KERAS_ACTIVATIONS[layer.activation]
+        denses.append(keras.layers.Dense(layer.W.shape[0], activation=activation, dtype=dtype))
+    model = keras.Sequential([keras.Input(shape=(layers[0].W.shape[1],), dtype=dtype), *denses])
     for i, (dense, layer) in enumerate(zip(denses, layers), start=1):
         dense.kernel.assign(as_array(f"W{i}", layer.W, dtype=dtype).T)  # the kernel is W.T
         dense.bias.assign(as_array(f"b{i}", layer.b, dtype=dtype))
@@ -63,58 +44,40 @@ def sequential(source: Example | Sequence[Layer], dtype="float32"):
 def _dense_layers(model) -> list:
     """The ``Dense`` layers of ``model`` in call order; refuse any other architecture."""
     if not isinstance(model, keras.Sequential):
-        kind = type(model).__name__
-        why = ("" if not isinstance(model, keras.Model) else
-               ": only in a Sequential is the order of model.layers the call order")
-        raise TypeError(f"model is a {kind}, expected a keras.Sequential of Dense layers{why}")
+        why = ": only in a Sequential is the order of model.layers the call order"
+        why = why if isinstance(model, keras.Model) else ""
+        raise TypeError(f"model is a {type(model).__name__}, expected a keras.Sequential of Dense layers{why}")
     layers = list(model.layers)
     if not layers:
         raise ValueError("model has no layers, expected a keras.Sequential of Dense layers")
-    seen: dict[int, int] = {}
     for i, layer in enumerate(layers, start=1):
+        where = f"model layer {i} ({layer.name!r})"
         if isinstance(layer, keras.Model):
-            raise TypeError(
-                f"model layer {i} is a nested {type(layer).__name__}, expected a Dense "
-                "layer: build one flat keras.Sequential"
-            )
+            raise TypeError(f"model layer {i} is a nested {type(layer).__name__}, expected a Dense "
+                            "layer: build one flat keras.Sequential")
         if not isinstance(layer, keras.layers.Dense):
             raise TypeError(f"model layer {i} is a {type(layer).__name__}, expected a Dense layer")
-        if id(layer) in seen:
-            raise ValueError(
-                f"model layer {i} is layer {seen[id(layer)]} again ({layer.name!r}): a layer "
-                "used twice shares its weights; expected distinct Dense layers"
-            )
-        seen[id(layer)] = i
+        first = next(j for j, other in enumerate(layers, start=1) if other is layer)
+        if first != i:
+            raise ValueError(f"model layer {i} is layer {first} again ({layer.name!r}): a layer "
+                             "used twice shares its weights; expected distinct Dense layers")
         if not layer.built:
-            raise ValueError(
-                f"model layer {i} ({layer.name!r}) is not built: start the Sequential "
-                "with keras.Input(shape=(inputs,))"
-            )
+            raise ValueError(f"{where} is not built: start the Sequential with keras.Input(shape=(inputs,))")
         if not layer.use_bias:
-            raise ValueError(
-                f"model layer {i} ({layer.name!r}) has no bias, expected use_bias=True"
-            )
+            raise ValueError(f"{where} has no bias, expected use_bias=True")
     return layers
 
 
 @contextlib.contextmanager
 def floatx(dtype) -> Iterator[str]:
-    """Set Keras's default float type for the block, then restore it.
-
-    Keras makes an optimizer's learning rate and a model's metrics in the default float type
-    (float32), whatever the model's dtype; a float64 run builds model, optimizer and ``compile``
-    inside ``with floatx("float64"):`` so that no float32 value slips in.
-    """
-    name = float_dtype(dtype)
-    previous = keras.config.floatx()
+    """Keras's default float type set to ``dtype`` for the block, then restored. Keras makes an
+    optimizer's learning rate and a model's metrics in it (float32), whatever the model's dtype."""
+    name, previous = float_dtype(dtype), keras.config.floatx()
     keras.config.set_floatx(name)
     try:
         yield name
     finally:
         keras.config.set_floatx(previous)
-
-
-# --- reading back ----------------------------------------------------------------------------
 
 
 def _numpy(name: str, value) -> np.ndarray:
@@ -129,8 +92,7 @@ def _numpy(name: str, value) -> np.ndarray:
 
 
 def parameters(model) -> dict[str, np.ndarray]:
-    """``W1, b1, ...`` of a ``keras.Sequential`` as numpy copies; each kernel is read back as
-    ``kernel.T``, the book's (outputs, inputs) ``W``."""
+    """``W1, b1, ...`` of a ``keras.Sequential`` as numpy copies, each kernel read back as ``W``."""
     result = {}
     for i, dense in enumerate(_dense_layers(model), start=1):
         result[f"W{i}"] = _numpy(f"kernel {i}", dense.kernel).T.copy()
@@ -139,92 +101,64 @@ def parameters(model) -> dict[str, np.ndarray]:
 
 
 def gradients(model, grads) -> dict[str, np.ndarray]:
-    """The list that ``tape.gradient(loss, model.trainable_variables)`` returned, as numpy arrays
+    """The list ``tape.gradient(loss, model.trainable_variables)`` returned, as numpy arrays
     named ``W1, b1, ...`` in the book's shapes (a kernel's gradient is read back transposed)."""
     layers = _dense_layers(model)
-    expected = [v for dense in layers for v in (dense.kernel, dense.bias)]
-    if [id(v) for v in expected] != [id(v) for v in model.trainable_variables]:
+    if [id(v) for d in layers for v in (d.kernel, d.bias)] != [id(v) for v in model.trainable_variables]:
         raise ValueError(
             "model.trainable_variables are not kernel 1, bias 1, kernel 2, ... in order "
             "(is a layer frozen with trainable=False?); expected every Dense layer trainable"
         )
     if isinstance(grads, (Mapping, str)) or not hasattr(grads, "__len__"):
-        raise TypeError(
-            f"grads is a {type(grads).__name__}, expected the list that "
-            "tape.gradient(loss, model.trainable_variables) returns"
-        )
-    if len(grads) != len(expected):
-        raise ValueError(
-            f"grads has {len(grads)} entries, expected {len(expected)} (one per variable "
-            "of model.trainable_variables)"
-        )
+        raise TypeError(f"grads is a {type(grads).__name__}, expected the list that "
+                        "tape.gradient(loss, model.trainable_variables) returns")
+    if len(grads) != 2 * len(layers):
+        raise ValueError(f"grads has {len(grads)} entries, expected {2 * len(layers)} (one per "
+                         "variable of model.trainable_variables)")
     result = {}
     for i, dense in enumerate(layers, start=1):
         kernel = _numpy(f"gradient of kernel {i}", grads[2 * i - 2])
-        check_shape(f"gradient of kernel {i}", kernel, tuple(dense.kernel.shape),
-                    "(inputs, outputs)")
-        result[f"W{i}"] = kernel.T.copy()
-        result[f"b{i}"] = _numpy(f"gradient of bias {i}", grads[2 * i - 1])
-        check_shape(f"gradient of bias {i}", result[f"b{i}"], tuple(dense.bias.shape),
-                    "(outputs,)")
+        check_shape(f"gradient of kernel {i}", kernel, tuple(dense.kernel.shape), "(inputs, outputs)")
+        bias = _numpy(f"gradient of bias {i}", grads[2 * i - 1])
+        check_shape(f"gradient of bias {i}", bias, tuple(dense.bias.shape), "(outputs,)")
+        result[f"W{i}"], result[f"b{i}"] = kernel.T.copy(), bias
     return result
 
 
-def check_forward(model, source: Example | Sequence[Layer], x, *,
-                  rtol: float = 1e-5) -> np.ndarray:
-    """Run ``model`` on ``x``, compare with the numpy forward pass; return the model's output.
-
-    ``x`` is one sample (inputs,) or a batch (batch, inputs). When the outputs differ, the
-    message says which kernels differ from ``W.T`` of ``source``: exactly ``W`` (the layout
-    bug, invisible to a shape check when ``W`` is square) or something else.
-    """
-    if isinstance(rtol, bool) or not isinstance(rtol, (int, float)) or not rtol > 0 \
-            or not np.isfinite(rtol):
+def check_forward(model, layers: list[Layer], x, *, rtol: float = 1e-5) -> np.ndarray:
+    """Run ``model`` on ``x``, one sample (inputs,) or a batch (batch, inputs), compare with the
+    numpy forward pass of ``layers`` and return the model's output. When they differ, the message
+    says which kernels hold ``W`` instead of ``W.T``, the bug a square ``W`` hides from shapes."""
+    if isinstance(rtol, bool) or not isinstance(rtol, (int, float)) or not 0 < rtol < np.inf:
         raise ValueError(f"rtol is {rtol!r}, expected a positive finite number")
-    layers = as_layers(source)
-    denses = _dense_layers(model)
-    x = as_array("x", x, ndim=(1, 2))
-    n_in = layers[0].W.shape[1]
-    if x.shape[-1] != n_in:
-        raise ValueError(
-            f"x has shape {x.shape}, expected ({n_in},) or (batch, {n_in}): "
-            f"the network has {n_in} inputs"
-        )
-    kernels = [tuple(d.kernel.shape) for d in denses]
-    wanted = [layer.W.shape[::-1] for layer in layers]
+    layers, denses = _check_layers(layers), _dense_layers(model)
+    kernels, wanted = [tuple(d.kernel.shape) for d in denses], [layer.W.shape[::-1] for layer in layers]
     if kernels != wanted:
-        raise ValueError(
-            f"model has kernels of shapes {kernels}, expected {wanted} = (inputs, outputs), "
-            "the transposes of the source's W"
-        )
-    batch = x if x.ndim == 2 else x[None, :]
+        raise ValueError(f"model has kernels of shapes {kernels}, expected {wanted} = (inputs, outputs), "
+                         "the transposes of the layers' W")
+    x, n_in = as_array("x", x, ndim=(1, 2)), wanted[0][0]
+    if x.shape[-1] != n_in:
+        raise ValueError(f"x has shape {x.shape}, expected ({n_in},) or (batch, {n_in}): the network has "
+                         f"{n_in} inputs")
     dtype = denses[0].kernel.dtype
-    batch = as_array("x", batch, dtype=dtype)
+    batch = as_array("x", np.atleast_2d(x), dtype=dtype)
     got = _numpy("model output", model(batch, training=False))
     # The reference sees what the model sees: inputs and weights rounded to the model's dtype.
-    rounded = [Layer(layer.W.astype(dtype).astype(np.float64),
-                     layer.b.astype(dtype).astype(np.float64), layer.activation)
+    rounded = [Layer(*(v.astype(dtype).astype(np.float64) for v in (layer.W, layer.b)), layer.activation)
                for layer in layers]
-    fw = mlp.forward(rounded, batch.astype(np.float64))
-    want = fw.output
-    check_shape("model output", got, want.shape, "the reference output's shape")
-    # Rounding errors scale with the sums' terms, not with a sum that cancels to near 0.
-    inputs = [fw.x] + list(fw.a[:-1])
-    scale = max(float(np.max(np.abs(a) @ np.abs(layer.W).T + np.abs(layer.b)))
-                for a, layer in zip(inputs, rounded))
-    error = float(np.max(np.abs(got - want))) / max(scale, np.finfo(np.float64).tiny)
+    _, a = mlp.forward_pass(rounded, batch.astype(np.float64))
+    check_shape("model output", got, a[-1].shape, "the reference output's shape")
+    # Rounding errors scale with the terms of the sums, not with a sum that cancels to near 0.
+    scale = max(np.max(np.abs(a_in) @ np.abs(layer.W).T + np.abs(layer.b)) for a_in, layer in zip(a, rounded))
+    error = float(np.max(np.abs(got - a[-1])) / max(scale, np.finfo(np.float64).tiny))
     if error <= rtol:
         return got if x.ndim == 2 else got[0]
-    params = parameters(model)
-    holds_W = [i for i, layer in enumerate(rounded, start=1)
-               if not np.allclose(params[f"W{i}"], layer.W, rtol=rtol, atol=0)
-               and np.allclose(params[f"W{i}"], layer.W.T, rtol=rtol, atol=0)]
-    if holds_W:
-        which = ", ".join(f"kernel {i}" for i in holds_W)
-        cause = f"model {which} holds W, not W.T (a square W fits both layouts)"
-    else:
-        cause = "model weights or activations differ from the source's"
-    raise ValueError(
-        f"{cause}.\nThe model's output differs from the numpy forward pass by {error:.1e}\n"
-        f"(relative to the size of the sums' terms; allowed {rtol:.0e})."
-    )
+    held = parameters(model)
+    holds_W = [f"kernel {i}" for i, layer in enumerate(rounded, start=1)
+               if layer.W.shape == layer.W.T.shape
+               and not np.allclose(held[f"W{i}"], layer.W, rtol=rtol, atol=0)
+               and np.allclose(held[f"W{i}"], layer.W.T, rtol=rtol, atol=0)]
+    cause = (f"model {', '.join(holds_W)} holds W, not W.T (a square W fits both layouts)" if holds_W
+             else "model weights or activations differ from the layers'")
+    raise ValueError(f"{cause}.\nThe model's output differs from the numpy forward pass by {error:.1e}\n"
+                     f"(relative to the size of the sums' terms; allowed {rtol:.0e}).")

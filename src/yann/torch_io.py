@@ -1,37 +1,23 @@
-"""The running example in PyTorch, for the chapters that compare many implementations.
-
-Chapter 6 writes the idioms on the page (``nn.Linear`` loaded with ``copy_`` under
-``torch.no_grad()``, ``.grad`` read back); this module is the same code behind checks. Leaf
-tensors need no helper: the chapters write ``torch.tensor(..., requires_grad=True)``.
-
-The layout rule: ``nn.Linear.weight`` is (outputs, inputs), the book's ``W``, so nothing is
-transposed. Parameters are named ``W1, b1, W2, b2, ...``. Importing this module imports torch;
-``import yann`` does not.
+"""Chapter 6's PyTorch model of yann Layers (``nn.Linear.weight`` is the book's (outputs, inputs)
+``W``: nothing is transposed), and its parameters and gradients read back as ``W1, b1, ...``.
+Importing this module imports torch; ``import yann`` does not.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import numpy as np
 import torch
 from torch import nn
 
-from .example import Example, as_layers
-from .mlp import Layer
-from .validate import as_array, check_choice, check_finite, check_shape, float_dtype
+from .mlp import Layer, _check_layers
+from .validate import as_array, check_choice, check_finite, float_dtype
 
-ACTIVATIONS = {
-    "relu": nn.ReLU,
-    "sigmoid": nn.Sigmoid,
-    "tanh": nn.Tanh,
-    "identity": nn.Identity,
-}
+ACTIVATIONS = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "identity": nn.Identity}
 
 
-def sequential(source: Example | Sequence[Layer], dtype=np.float32) -> nn.Sequential:
-    """Chapter 6's ``nn.Sequential`` of the layers of ``source`` (an Example or yann Layers)."""
-    layers = as_layers(source)
+def sequential(layers: list[Layer], dtype=np.float32) -> nn.Sequential:
+    """Chapter 6's ``nn.Sequential`` of yann ``layers``, after checking them."""
+    layers = _check_layers(layers)
     dtype = float_dtype(dtype)
     for i, layer in enumerate(layers, start=1):
         check_choice(f"activation of layer {i}", layer.activation, ACTIVATIONS)
@@ -53,41 +39,30 @@ def _sequential(layers, dtype=torch.float32):
     return nn.Sequential(*modules)
 
 
-def _linear_layers(model: nn.Module) -> list[nn.Linear]:
-    """The ``nn.Linear`` modules of ``model`` in registration order, refused unless they chain."""
+def _named(model: nn.Module) -> dict[str, torch.Tensor]:
+    """``W1, b1, ...``: the ``nn.Linear`` modules of ``model`` in registration order, refused
+    unless each is used once, has a bias and chains with the one before."""
     if not isinstance(model, nn.Module):
-        raise TypeError(
-            f"model is a {type(model).__name__}, expected an nn.Module of nn.Linear layers"
-        )
-    every = [m for _, m in model.named_modules(remove_duplicate=False) if isinstance(m, nn.Linear)]
-    layers = []
-    for linear in every:
-        if any(linear is seen for seen in layers):
+        raise TypeError(f"model is a {type(model).__name__}, expected an nn.Module of nn.Linear layers")
+    linears = [m for _, m in model.named_modules(remove_duplicate=False) if isinstance(m, nn.Linear)]
+    if not linears:
+        raise ValueError("model has no nn.Linear layers, expected at least one")
+    named = {}
+    for i, linear in enumerate(linears, start=1):
+        if any(linear is before for before in linears[:i - 1]):
             raise ValueError(
                 f"model uses one nn.Linear({linear.in_features}, {linear.out_features}) twice, "
                 "expected each layer once (its gradient would hold both uses)"
             )
-        layers.append(linear)
-    if not layers:
-        raise ValueError("model has no nn.Linear layers, expected at least one")
-    for i in range(1, len(layers)):
-        before, this = layers[i - 1], layers[i]
-        if this.in_features != before.out_features:
+        width = linears[i - 2].out_features if i > 1 else linear.in_features
+        if linear.in_features != width:
             raise ValueError(
-                f"W{i + 1} has shape {tuple(this.weight.shape)}, expected "
-                f"({this.out_features}, {before.out_features}) = (outputs, inputs): the nn.Linear "
-                f"layers of model, in registration order, do not chain (layer {i} has "
-                f"{before.out_features} outputs)"
+                f"W{i} has shape {tuple(linear.weight.shape)}, expected ({linear.out_features}, "
+                f"{width}) = (outputs, inputs): the nn.Linear layers of model, in registration "
+                f"order, do not chain (layer {i - 1} has {width} outputs)"
             )
-    for i, linear in enumerate(layers, start=1):
         if linear.bias is None:
             raise ValueError(f"the nn.Linear for W{i} has no bias, expected one (bias=True)")
-    return layers
-
-
-def _named(model: nn.Module) -> dict[str, torch.Tensor]:
-    named = {}
-    for i, linear in enumerate(_linear_layers(model), start=1):
         named[f"W{i}"], named[f"b{i}"] = linear.weight, linear.bias
     return named
 
@@ -112,7 +87,5 @@ def gradients(model: nn.Module) -> dict[str, np.ndarray]:
                 f"{name} has no gradient: call loss.backward() first, and check that {name} has "
                 "requires_grad=True and takes part in the loss"
             )
-        grad = _to_numpy(f"gradient of {name}", value.grad)
-        check_shape(f"gradient of {name}", grad, tuple(value.shape))
-        result[name] = grad
+        result[name] = _to_numpy(f"gradient of {name}", value.grad)
     return result
