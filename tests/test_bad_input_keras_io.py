@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-from bad_input import LAYERS, NAN_X, NON_FINITE, W1, W2, Cases, X, b1, b2
+from bad_input import LAYERS, NAN_X, NON_FINITE, W1, W2, Cases, b1, b2
 
 from yann import mlp
 from yann.example import RUNNING
@@ -124,34 +124,6 @@ case("keras_io.gradients", "frozen", lambda: keras_io().gradients(frozen(), [Non
      r"^model.trainable_variables are not kernel 1, bias 1, .*trainable=False")
 case("keras_io.gradients", "twice", lambda: keras_io().gradients(twice(), [None] * 2), ValueError,
      r"^model layer 2 is layer 1 again")
-# check_forward
-case("check_forward", "square-transposed",
-     lambda: keras_io().check_forward(
-         keras_io().sequential([mlp.Layer(W1.T.copy(), b1, "relu"), LAYERS[1]]), LAYERS, X),
-     ValueError, r"^model kernel 1 holds W, not W.T \(a square W fits both layouts\)\.\n"
-     r"The model's output differs from the numpy forward pass by")
-case("check_forward", "other-weights",
-     lambda: keras_io().check_forward(
-         keras_io().sequential([mlp.Layer(W1 * 1.1, b1, "relu"), LAYERS[1]]), LAYERS, X),
-     ValueError, r"^model weights or activations differ from the layers'\.\n")
-case("check_forward", "kernel-shapes",
-     lambda: keras_io().check_forward(
-         keras_io().sequential([mlp.Layer(np.ones((2, 3)), np.zeros(2), "relu")]), LAYERS, X),
-     ValueError, r"^model has kernels of shapes \[\(3, 2\)\], expected \[\(3, 3\), \(3, 2\)\]")
-case("check_forward", "x-shape", lambda: keras_io().check_forward(keras_model(), LAYERS, X[:2]),
-     ValueError, r"^x has shape \(2,\), expected \(3,\) or \(batch, 3\)")
-case("check_forward", "x-3d", lambda: keras_io().check_forward(keras_model(), LAYERS, X[None, None]),
-     ValueError, r"^x has shape \(1, 1, 3\) \(3-D\), expected 1 or 2-D$")
-case("check_forward", "non-finite", lambda: keras_io().check_forward(keras_model(), LAYERS, NAN_X),
-     ValueError, "^x " + NON_FINITE)
-case("check_forward", "rtol", lambda: keras_io().check_forward(keras_model(), LAYERS, X, rtol=0),
-     ValueError, r"^rtol is 0, expected a positive finite number$")
-case("check_forward", "layers-example", lambda: keras_io().check_forward(keras_model(), RUNNING, X),
-     TypeError, r"^layers is a Example, expected a sequence of yann.mlp.Layer$")
-case("check_forward", "layers-chain", lambda: keras_io().check_forward(keras_model(), LAYERS[::-1], X),
-     ValueError, r"^W2 has shape \(3, 3\), expected \(3, 2\) = \(outputs, inputs\)")
-case("check_forward", "model-type", lambda: keras_io().check_forward("model", LAYERS, X), TypeError,
-     r"^model is a str, expected a keras.Sequential of Dense layers$")
 
 
 test_bad_input_is_refused, test_every_public_function_has_a_case = CASES.tests()

@@ -4,7 +4,7 @@ around ``model(x, training=True)``); this module is the same code behind checks.
 
 The layout rule: the book's ``W`` is (outputs, inputs); a ``Dense`` kernel is (inputs, outputs),
 since it computes ``A @ kernel + bias`` on a batch of rows, so it holds ``W.T``. A square ``W``
-fits both layouts; :func:`check_forward` is the check that sees it. Models must be a
+fits both layouts, which is why chapter 9 checks a forward pass. Models must be a
 ``keras.Sequential`` of distinct, trainable, biased ``Dense`` layers: only there is the order of
 ``model.layers`` the order of the calls. TensorFlow is imported through :mod:`yann.tf_env`;
 ``import yann`` does not import it.
@@ -17,7 +17,6 @@ from collections.abc import Iterator, Mapping
 
 import numpy as np
 
-from . import mlp
 from .mlp import Layer, _check_layers
 from .tf_env import keras
 from .validate import as_array, check_choice, check_finite, check_shape, float_dtype
@@ -123,42 +122,3 @@ def gradients(model, grads) -> dict[str, np.ndarray]:
         check_shape(f"gradient of bias {i}", bias, tuple(dense.bias.shape), "(outputs,)")
         result[f"W{i}"], result[f"b{i}"] = kernel.T.copy(), bias
     return result
-
-
-def check_forward(model, layers: list[Layer], x, *, rtol: float = 1e-5) -> np.ndarray:
-    """Run ``model`` on ``x``, one sample (inputs,) or a batch (batch, inputs), compare with the
-    numpy forward pass of ``layers`` and return the model's output. When they differ, the message
-    says which kernels hold ``W`` instead of ``W.T``, the bug a square ``W`` hides from shapes."""
-    if isinstance(rtol, bool) or not isinstance(rtol, (int, float)) or not 0 < rtol < np.inf:
-        raise ValueError(f"rtol is {rtol!r}, expected a positive finite number")
-    layers, denses = _check_layers(layers), _dense_layers(model)
-    kernels, wanted = [tuple(d.kernel.shape) for d in denses], [layer.W.shape[::-1] for layer in layers]
-    if kernels != wanted:
-        raise ValueError(f"model has kernels of shapes {kernels}, expected {wanted} = (inputs, outputs), "
-                         "the transposes of the layers' W")
-    x, n_in = as_array("x", x, ndim=(1, 2)), wanted[0][0]
-    if x.shape[-1] != n_in:
-        raise ValueError(f"x has shape {x.shape}, expected ({n_in},) or (batch, {n_in}): the network has "
-                         f"{n_in} inputs")
-    dtype = denses[0].kernel.dtype
-    batch = as_array("x", np.atleast_2d(x), dtype=dtype)
-    got = _numpy("model output", model(batch, training=False))
-    # The reference sees what the model sees: inputs and weights rounded to the model's dtype.
-    rounded = [Layer(*(v.astype(dtype).astype(np.float64) for v in (layer.W, layer.b)), layer.activation)
-               for layer in layers]
-    _, a = mlp.forward_pass(rounded, batch.astype(np.float64))
-    check_shape("model output", got, a[-1].shape, "the reference output's shape")
-    # Rounding errors scale with the terms of the sums, not with a sum that cancels to near 0.
-    scale = max(np.max(np.abs(a_in) @ np.abs(layer.W).T + np.abs(layer.b)) for a_in, layer in zip(a, rounded))
-    error = float(np.max(np.abs(got - a[-1])) / max(scale, np.finfo(np.float64).tiny))
-    if error <= rtol:
-        return got if x.ndim == 2 else got[0]
-    held = parameters(model)
-    holds_W = [f"kernel {i}" for i, layer in enumerate(rounded, start=1)
-               if layer.W.shape == layer.W.T.shape
-               and not np.allclose(held[f"W{i}"], layer.W, rtol=rtol, atol=0)
-               and np.allclose(held[f"W{i}"], layer.W.T, rtol=rtol, atol=0)]
-    cause = (f"model {', '.join(holds_W)} holds W, not W.T (a square W fits both layouts)" if holds_W
-             else "model weights or activations differ from the layers'")
-    raise ValueError(f"{cause}.\nThe model's output differs from the numpy forward pass by {error:.1e}\n"
-                     f"(relative to the size of the sums' terms; allowed {rtol:.0e}).")
