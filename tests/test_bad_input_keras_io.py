@@ -92,7 +92,6 @@ case("keras_io.sequential", "dtype", lambda: keras_io().sequential(LAYERS, dtype
 case("keras_io.sequential", "float32-overflow",
      lambda: keras_io().sequential([mlp.Layer(W2, b2 + 1e39, "sigmoid")]), ValueError,
      r"^b1 holds values too large for float32")
-case("floatx", "dtype", lambda: keras_io().floatx("int8").__enter__(), TypeError, DTYPE.format("int8"))
 # parameters
 case("keras_io.parameters", "type", lambda: keras_io().parameters(3), TypeError,
      r"^model is a int, expected a keras.Sequential of Dense layers$")

@@ -424,8 +424,7 @@ def tape_gradients(case: Case, keras_model: bool) -> list[np.ndarray]:
     batch = x if case.batch is not None else x[None, :]
     y = tf.constant(case.y if case.batch is not None else case.y[None, :])
     if keras_model:
-        with keras_io.floatx("float64"):
-            model = keras_io.sequential(case.layers, dtype="float64")
+        model = keras_io.sequential(case.layers, dtype="float64")
         with tf.GradientTape() as tape:
             output = model(batch, training=True)
             loss = _keras_loss(keras, case.loss, y, output)

@@ -12,8 +12,7 @@ fits both layouts, which is why chapter 9 checks a forward pass. Models must be 
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -26,7 +25,7 @@ KERAS_ACTIVATIONS = {"relu": "relu", "sigmoid": "sigmoid", "tanh": "tanh", "iden
 
 def sequential(layers: list[Layer], dtype="float32"):
     """A ``keras.Sequential`` (``keras.Input``, then one ``Dense`` per layer) holding ``layers``:
-    each kernel receives ``W.T``. For float64, build it inside :func:`floatx`."""
+    each kernel receives ``W.T``."""
     layers, dtype = _check_layers(layers), float_dtype(dtype)
     denses = []
     for i, layer in enumerate(layers, start=1):
@@ -65,18 +64,6 @@ def _dense_layers(model) -> list:
         if not layer.use_bias:
             raise ValueError(f"{where} has no bias, expected use_bias=True")
     return layers
-
-
-@contextlib.contextmanager
-def floatx(dtype) -> Iterator[str]:
-    """Keras's default float type set to ``dtype`` for the block, then restored. Keras makes an
-    optimizer's learning rate and a model's metrics in it (float32), whatever the model's dtype."""
-    name, previous = float_dtype(dtype), keras.config.floatx()
-    keras.config.set_floatx(name)
-    try:
-        yield name
-    finally:
-        keras.config.set_floatx(previous)
 
 
 def _numpy(name: str, value) -> np.ndarray:
