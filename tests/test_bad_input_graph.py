@@ -42,6 +42,10 @@ case("draw_graph", "non-finite", lambda: graph.draw_graph(with_(b1=np.array([0.0
      ValueError, r"^values\['b1'\] " + NON_FINITE)
 case("draw_graph", "grad-without-value", lambda: graph.draw_graph(VALUES, {"W1": W1}), ValueError,
      r"^grads has key 'W1' but values has not")
+case("draw_graph", "empty-x", lambda: graph.draw_graph(with_(x=np.zeros(0))), ValueError,
+     r"^values\['x'\] has shape \(0,\), expected at least one entry$")
+case("draw_graph", "grads-type", lambda: graph.draw_graph(VALUES, [Z1]), TypeError,
+     r"^grads is a list, expected a dict of node name -> array$")
 case("draw_graph", "type", lambda: graph.draw_graph([X, Z1]), TypeError,
      r"^values is a list, expected a dict of node name -> array$")
 case("draw_graph", "decimals", lambda: graph.draw_graph(VALUES, decimals=-1), ValueError,
@@ -62,8 +66,8 @@ case("draw_chain", "shape", lambda: graph.draw_chain([("A", (0, 2))]), ValueErro
      r"^factors\[0\] \(A\) has shape \(0, 2\), expected \(rows, cols\) of positive ints$")
 case("draw_chain", "non-finite", lambda: graph.draw_chain([("A", np.array([[1.0, np.inf]]))]), ValueError,
      r"^factors\[0\] \(A\) " + NON_FINITE)
-case("draw_chain", "sympy-nan", lambda: graph.draw_chain([("A", sp.Matrix([[1, sp.nan]]))]), ValueError,
-     r"^factors\[0\] \(A\) " + NON_FINITE)
+case("draw_chain", "sympy", lambda: graph.draw_chain([("A", sp.Matrix([[1, 2]]))]), TypeError,
+     r"^factors\[0\] \(A\) must hold real numbers, got dtype object$")
 case("draw_chain", "unit", lambda: graph.draw_chain([("A", (1, 2))], unit=0), ValueError,
      r"^unit is 0, expected a cell size in inches in \(0, 1\]$")
 case("draw_chain", "string", lambda: graph.draw_chain("J(E)"), TypeError,

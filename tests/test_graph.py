@@ -6,7 +6,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-import sympy as sp
 from numpy.testing import assert_allclose
 
 from yann.example import RUNNING, reference
@@ -78,18 +77,25 @@ def test_graph_of_three_layers():
 
 
 def test_chain_blocks_have_the_shapes_of_the_factors_and_of_the_product():
-    a = sp.Matrix(sp.symbols("a1:4"))
-    J_W = sp.zeros(2, 6)
-    J_W[0, :3] = a.T
-    J_W[1, 3:] = a.T
-    drawing = draw_chain([("J(E)", (1, 2)), ("J(σ)", sp.diag(*sp.symbols("s1:3"))), ("J_W", J_W)], "grad")
+    a = np.array([0.5, 0.0, 0.25])  # one entry exactly zero
+    J_W = np.zeros((2, 6))
+    J_W[0, :3] = J_W[1, 3:] = a
+    drawing = draw_chain([("J(E)", (1, 2)), ("J(σ)", np.diag([0.2, 0.1])), ("J_W", J_W)], "grad")
     assert [drawing.labels[(n, "shape")] for n in ("J(E)", "J(σ)", "J_W", "grad")] == ["1×2", "2×2", "2×6", "1×6"]
     patches = drawing.figure.axes[0].patches
     cells = [p for p in patches if p.get_fill() and p.get_width() == 1]
     white = [p for p in cells if p.get_facecolor()[:3] == (1.0, 1.0, 1.0)]
-    # 2 + 4 + 12 + 6 cells; the two off-diagonal zeros of J(σ) and the six zeros of J_W are empty
+    # 2 + 4 + 12 + 6 cells; the bare shape and the product are shaded throughout, and the empty
+    # cells are the two off-diagonal zeros of J(σ) and the 6 + 2 zeros of J_W
     assert len(cells) == 2 + 4 + 12 + 6
-    assert len(white) == 2 + 6
+    assert len(white) == 2 + 8
+    plt.close(drawing.figure)
+
+
+def test_chain_takes_nested_lists_of_numbers():
+    drawing = draw_chain([("A", [[1, 0], [0, 2]])])
+    white = [p for p in drawing.figure.axes[0].patches if p.get_fill() and p.get_facecolor()[:3] == (1.0, 1.0, 1.0)]
+    assert len(white) == 2
     plt.close(drawing.figure)
 
 
