@@ -30,7 +30,6 @@ W1, b1, W2, b2 = (RUNNING.array(name) for name in ("W1", "b1", "W2", "b2"))
 LAYERS = RUNNING.layers()
 NAN_X = np.array([0.23, np.nan, 0.47])
 INF_B2 = np.array([0.0, np.inf])
-OUTPUT = np.array([0.7, 0.4])  # a valid sigmoid output of two units
 ACTS = "'relu', 'sigmoid', 'tanh', 'identity'"
 NON_FINITE = r"holds non-finite values \(nan or inf\); expected finite numbers"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-from bad_input import ACTS, INF_B2, LAYERS, NAN_X, NON_FINITE, OUTPUT, W1, W2, Cases, X, Y, b1, b2
+from bad_input import ACTS, INF_B2, LAYERS, NAN_X, NON_FINITE, W1, W2, Cases, X, Y, b1, b2
 
 from yann import mlp
 
@@ -118,20 +118,6 @@ case("sgd_step", "fewer-W", lambda: mlp.sgd_step(LAYERS, fewer("W"), 0.1), Value
 case("sgd_step", "fewer-b", lambda: mlp.sgd_step(LAYERS, fewer("b"), 0.1), ValueError,
      r"^grads.b has 1 arrays, expected 2")
 case("sgd_step", "overflow", lambda: mlp.sgd_step(LAYERS, huge(), 10.0), ValueError, "^W " + NON_FINITE)
-
-# loss_value
-case("loss_value", "loss", lambda: mlp.loss_value("ce", OUTPUT, Y), ValueError, rf"^loss is 'ce', expected one of {LOSSES}$")
-# (2,) against (2, 1) would broadcast to a 2 x 2 grid of losses: the book's TensorFlow pitfall.
-case("loss_value", "shapes", lambda: mlp.loss_value("mse", OUTPUT, Y[:, None]), ValueError,
-     r"^y has shape \(2, 1\) \(2-D\), expected 1-D")
-case("loss_value", "labels", lambda: mlp.loss_value("bce", OUTPUT, [2.0, 0.0]), ValueError,
-     r"^y holds values in \[0, 2\], expected labels in \[0, 1\]")
-case("loss_value", "bce-output", lambda: mlp.loss_value("bce", np.array([1.7, 0.4]), Y), ValueError,
-     r"^output holds values in \[0.4, 1.7\], expected values strictly between 0 and 1")
-case("loss_value", "non-finite", lambda: mlp.loss_value("mse", np.array([np.nan, 0.4]), Y), ValueError,
-     "^output " + NON_FINITE)
-case("loss_value", "3-d", lambda: mlp.loss_value("mse", OUTPUT[None, None], Y), ValueError,
-     r"^output has shape \(1, 1, 2\) \(3-D\), expected 1 or 2-D")
 
 
 @functools.cache

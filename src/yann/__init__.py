@@ -5,8 +5,8 @@ One job per module:
 - ``example``   the running example's parameters and the recorded reference values
 - ``mlp``       a numpy fully connected network: the forward pass and the one backward pass
                 (chapter 5's ``forward_pass`` and ``backprop``, verbatim), its tables of
-                activations and losses, and the checked entries ``forward``, ``gradients``,
-                ``loss_value`` and ``sgd_step``
+                activations and losses, and the checked entries ``forward``, ``gradients``
+                and ``sgd_step``
 - ``trace``     training traces: every output, loss, gradient and parameter of gradient descent, step by step
 - ``validate``  argument checks with error messages that name the argument and the expected shape
 - ``printing``  version-stable printing of numbers, vectors and matrices

@@ -7,7 +7,7 @@ on a batch of samples stacked as rows; one sample is a batch of one row, so the 
 the row vector of the left-to-right Jacobian product. They trust their arguments.
 
 The reader-facing functions check their arguments, then call those pieces: ``Layer``, ``forward``,
-``gradients``, ``loss_value`` and ``sgd_step``. They accept one sample as a 1-D vector (as in the
+``gradients`` and ``sgd_step``. They accept one sample as a 1-D vector (as in the
 book's equations) or a batch as a 2-D array, one sample per row. Every loss is a mean: over every
 output of every sample, except ``"half_sse"``, the total error of the classic worked example,
 ``sum_k (a_k - y_k)**2 / 2`` per sample, averaged over the samples of a batch.
@@ -187,14 +187,6 @@ def forward(layers: Sequence[Layer], x) -> Forward:
     if x.ndim == 1:
         zs, activations = [z[0] for z in zs], [a[0] for a in activations]
     return Forward(x=x, z=tuple(zs), a=tuple(activations[1:]))
-
-
-def loss_value(name: str, output, y) -> float:
-    """The loss ``name`` (a key of ``LOSSES``) of ``output`` (1-D, or a batch of rows) against ``y``."""
-    check_choice("loss", name, LOSSES)
-    output = as_array("output", output, ndim=(1, 2))
-    y = _checked_target(name, output, y)
-    return float(LOSSES[name][0](np.atleast_2d(output), np.atleast_2d(y)))
 
 
 def gradients(layers: Sequence[Layer], x, y, loss: str = "bce") -> Gradients:
