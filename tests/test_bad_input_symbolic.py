@@ -17,7 +17,6 @@ case("to_float", "symbols", lambda: symbolic.to_float(sp.Matrix(sp.symbols("a_1:
      r"^value has free symbols a_1, a_2; evaluate it at numbers first$")
 case("to_float", "scalar-symbol", lambda: symbolic.to_float(sp.Symbol("z")), ValueError,
      r"^value has free symbols z; evaluate it at numbers first$")
-case("latex_name", "type", lambda: symbolic.latex_name(3), TypeError, r"^name is a int, expected a str$")
 case("shaped", "empty", lambda: symbolic.shaped("J"), ValueError,
      r"^forms is empty, expected at least one matrix to show$")
 case("shaped", "shapes", lambda: symbolic.shaped("J", sp.eye(2), sp.ones(1, 2)), ValueError,
@@ -30,7 +29,8 @@ case("shaped", "3-D", lambda: symbolic.shaped("J", np.zeros((2, 2, 2))), ValueEr
      r"^forms\[0\] has shape \(2, 2, 2\), expected a non-empty 1-D or 2-D array$")
 case("shaped", "type", lambda: symbolic.shaped("J", 3), TypeError,
      r"^forms\[0\] is a int, expected a sympy Matrix or an array$")
-case("shaped", "at", lambda: symbolic.shaped("J", B, at=2), TypeError, r"^at is a int, expected a str")
+case("shaped", "at", lambda: symbolic.shaped("J", B, at=2), TypeError, r"^at is a int, expected a str of LaTeX$")
+case("shaped", "name", lambda: symbolic.shaped(("J",), B), TypeError, r"^name is a tuple, expected a str$")
 case("shaped", "decimals", lambda: symbolic.shaped("J", B, decimals=-1), ValueError,
      r"^decimals is -1, expected an int from 0 to 12$")
 case("chain", "order", lambda: symbolic.chain("P", [("J_W", sp.ones(2, 6)), ("J(σ)", B)], sp.ones(2, 2)),
