@@ -113,8 +113,8 @@ def _tex(name: str) -> str:
     return letter + (f"^{{({name[1:]})}}" if name[1:] else "")
 
 
-def draw_graph(values: Mapping, grads: Mapping | None = None, *, highlight: Iterable[str] = (), decimals: int = 4,
-               title: str | None = None) -> Drawing:
+def draw_graph(values: Mapping, grads: Mapping | None = None, *, highlight: Iterable[str] = (),
+               decimals: int = 4) -> Drawing:
     """Draw the network as a computational graph with forward values and, optionally, gradients.
 
     ``values`` maps node names to forward values: ``x``, ``z1``, ``a1``, …, ``zL``, ``aL`` and the
@@ -162,7 +162,7 @@ def draw_graph(values: Mapping, grads: Mapping | None = None, *, highlight: Iter
     left, right_edge = min(b[0] for b in boxes.values()), max(b[2] for b in boxes.values())
     lows, highs = min(b[1] for b in boxes.values()), max(b[3] for b in boxes.values())
     legend = [("forward value", VALUE_COLOUR)] + ([("gradient ∂E/∂node", GRAD_COLOUR)] if grds else [])
-    fig, ax = plt.subplots(figsize=(right_edge - left + 0.2, highs - lows + 0.5 + (0.3 if title else 0)))
+    fig, ax = plt.subplots(figsize=(right_edge - left + 0.2, highs - lows + 0.5))
     drawing = Drawing(fig)
 
     for name, (x0, y0, x1, y1) in boxes.items():
@@ -203,9 +203,7 @@ def draw_graph(values: Mapping, grads: Mapping | None = None, *, highlight: Iter
     ax.set_ylim(lows - 0.1, highs + 0.1)
     ax.set_aspect("equal")
     ax.axis("off")
-    if title:
-        ax.set_title(title, fontsize=fontsize + 2)
-    fig.subplots_adjust(0, 0, 1, 1 if not title else 0.92)
+    fig.subplots_adjust(0, 0, 1, 1)
     return drawing
 
 
@@ -225,7 +223,8 @@ def _shape_and_zeros(label: str, value) -> tuple[tuple[int, int], np.ndarray | N
     return array.shape, array == 0
 
 
-def draw_chain(factors: Sequence, result: str | None = None, *, unit: float = 0.2, max_width: float = 7.0) -> Drawing:
+def draw_chain(factors: Sequence, result: str | None = None, *, unit: float = 0.2,
+               max_width: float = 7.0) -> Drawing:
     """Draw a product of Jacobians as blocks of cells: ``factors`` are ``(name, matrix)`` pairs
     (numbers; an entry exactly zero is an empty cell) or ``(name, (rows, cols))`` (all shaded);
     names may hold LaTeX math (``"$J(\\sigma)$"``). ``result`` names the product, drawn after "=".
