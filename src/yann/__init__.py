@@ -21,4 +21,4 @@ One job per module:
 ``torch_io`` and ``keras_io`` import their framework themselves, so ``import yann`` needs neither.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
