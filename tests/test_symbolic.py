@@ -82,7 +82,7 @@ def test_shaped_shows_symbols_then_numbers_at_a_point():
 
 def test_shaped_writes_a_row_narrower_with_minus_signs_as_ordinary_symbols():
     shown = shaped("g", np.array([[-0.5, 0.25]]), decimals=2)
-    assert shown.latex.endswith(r"&\approx \left[\, {-}0.50 \;\; 0.25 \,\right]" "\n" r"\end{aligned}")
+    assert shown.latex.endswith(r"&\approx \left[\, {-}0.50 \;\, 0.25 \,\right]" "\n" r"\end{aligned}")
 
 
 def test_chain_shows_every_factor_with_its_shape_and_the_product():
@@ -92,11 +92,11 @@ def test_chain_shows_every_factor_with_its_shape_and_the_product():
         r"\begin{aligned}",
         r"& \underset{1 \times 3}{\partial E/\partial W} = \underset{1 \times 2}{J(E)} \;",
         r"    \underset{2 \times 3}{J_W(L)} \\[4pt]",
-        r"& \qquad = \left[\, 1 \;\; 2 \;\; 1 \,\right]",
+        r"& \quad = \left[\, 1 \;\, 2 \;\, 1 \,\right]",
         r"\end{aligned}",
     ]
     halves = chain("h", [("A", A / 2)], A / 2)
-    assert r"& \qquad \approx \left[\, 0.5000 \;\; 1 \,\right]" in halves.latex
+    assert r"& \quad \approx \left[\, 0.5000 \;\, 1 \,\right]" in halves.latex
 
 
 def test_a_long_display_is_wrapped_at_spaces_to_80_columns():
@@ -107,13 +107,13 @@ def test_a_long_display_is_wrapped_at_spaces_to_80_columns():
     first_row = shaped("N", sp.eye(1)).latex.splitlines()[1]
     name = "N" * (79 - len(first_row))  # its row is 78 characters, then the row break follows it
     assert all(len(line) <= 80 for line in shaped(name, sp.eye(1), sp.eye(1)).latex.splitlines())
-    assert " ".join(shown.latex.split()).count(r"{-}0.0652 \;\;") == 11  # no entry is split
+    assert " ".join(shown.latex.split()).count(r"{-}0.0652 \;\,") == 11  # no entry is split
 
 
 def test_chain_accepts_symbols_without_checking_the_numbers():
     a = sp.Matrix([sp.symbols("a_1:3")]).T
     shown = chain("s", [("a", a.T), ("b", a)], sp.Matrix([[sp.Symbol("q")]]))
-    assert r"& \qquad = \begin{bmatrix}q\end{bmatrix}" in shown.latex
+    assert r"& \quad = \begin{bmatrix}q\end{bmatrix}" in shown.latex
 
 
 def test_chain_refuses_a_value_that_is_not_the_product():

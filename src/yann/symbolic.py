@@ -125,7 +125,7 @@ def _tex(m: sp.Matrix, decimals: int) -> str:
     cells = [[str(int(e)) if e.is_Integer else fmt(float(sp.N(e, 30)), decimals).replace("-", "{-}")
               for e in m.row(i)] for i in range(m.rows)]
     if m.rows == 1:  # a row: narrower gaps than a matrix's columns, so 1 × 9 fits a page column
-        return r"\left[\, " + r" \;\; ".join(cells[0]) + r" \,\right]"
+        return r"\left[\, " + r" \;\, ".join(cells[0]) + r" \,\right]"
     return r"\begin{bmatrix} " + r" \\ ".join(" & ".join(row) for row in cells) + r" \end{bmatrix}"
 
 
@@ -186,4 +186,4 @@ def chain(name: str, factors: Sequence, value, *, decimals: int = 4) -> Shown:
     factors_tex = r" \; ".join(_under(n, m) for n, m in zip(names, mats))
     # The value's line starts at the left edge too, so a long row is never pushed out of the column.
     return _aligned([f"& {_under(name, result)} = {factors_tex}",
-                     rf"& \qquad {_relation(result)} {_tex(result, decimals)}"])
+                     rf"& \quad {_relation(result)} {_tex(result, decimals)}"])
