@@ -20,8 +20,8 @@ case("draw_network", "count", lambda: figures.draw_network([W1, W2], ["relu"]), 
      r"^activations has 1 names, expected 2 \(one per layer\)$")
 case("draw_network", "empty", lambda: figures.draw_network([], []), ValueError,
      r"^weights is empty, expected one weight matrix \(outputs, inputs\) per layer$")
-case("draw_network", "input-names", lambda: figures.draw_network([W1, W2], ["relu", "sigmoid"], input_names=["a"]),
-     ValueError, r"^input_names has 1 names, expected 3$")
+case("draw_network", "layer-names", lambda: figures.draw_network([W1, W2], ["relu", "sigmoid"], layer_names=["a"]),
+     ValueError, r"^layer_names has 1 names, expected 3$")
 
 
 test_bad_input_is_refused, test_every_public_function_has_a_case = CASES.tests()

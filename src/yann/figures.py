@@ -15,10 +15,8 @@ def draw_network(
     weights: Sequence,
     activations: Sequence[str],
     *,
-    input_names: Sequence[str] | None = None,
     layer_names: Sequence[str] | None = None,
     decimals: int = 2,
-    ax: plt.Axes | None = None,
 ) -> plt.Figure:
     """Draw the network whose layer ``i`` has weight matrix ``weights[i]`` of shape (outputs, inputs).
 
@@ -42,19 +40,13 @@ def draw_network(
                 f"{mats[i - 1].shape[0]}) = (outputs, inputs) to follow weights[{i - 1}]"
             )
     sizes = [mats[0].shape[1]] + [m.shape[0] for m in mats]
-    input_names = list(input_names or [f"$x_{j + 1}$" for j in range(sizes[0])])
     layer_names = list(layer_names or ["input"] + [f"layer {i}" for i in range(1, len(mats) + 1)])
-    if len(input_names) != sizes[0]:
-        raise ValueError(f"input_names has {len(input_names)} names, expected {sizes[0]}")
     if len(layer_names) != len(sizes):
         raise ValueError(f"layer_names has {len(layer_names)} names, expected {len(sizes)}")
 
     dx, dy, radius = 4.0, 1.5, 0.3
-    if ax is None:
-        width, height = dx * (len(sizes) - 1) + 1.4, dy * (max(sizes) - 1) + 2.2  # in data units
-        fig, ax = plt.subplots(figsize=(0.8 * width, 0.8 * height))
-    else:
-        fig = ax.figure
+    width, height = dx * (len(sizes) - 1) + 1.4, dy * (max(sizes) - 1) + 2.2  # in data units
+    fig, ax = plt.subplots(figsize=(0.8 * width, 0.8 * height))
     tallest = max(sizes)
     positions = [
         [(dx * col, dy * ((size - 1) / 2 - row)) for row in range(size)] for col, size in enumerate(sizes)
@@ -82,7 +74,7 @@ def draw_network(
         for row, (x, y) in enumerate(column):
             face = "#dbe9f6" if col == 0 else "#fde9d4"
             ax.add_patch(plt.Circle((x, y), radius, fc=face, ec="0.2", zorder=2))
-            label = input_names[row] if col == 0 else f"$a^{{({col})}}_{row + 1}$"
+            label = f"$x_{row + 1}$" if col == 0 else f"$a^{{({col})}}_{row + 1}$"
             ax.text(x, y, label, ha="center", va="center", fontsize=11, zorder=4)
         title = layer_names[col] if col == 0 else f"{layer_names[col]}\n({activations[col - 1]})"
         ax.text(column[0][0], dy * (tallest - 1) / 2 + 0.5, title, ha="center", va="bottom", fontsize=11)

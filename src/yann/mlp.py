@@ -99,10 +99,6 @@ class Layer:
         object.__setattr__(self, "W", W)
         object.__setattr__(self, "b", b)
 
-    @property
-    def shape(self) -> tuple[int, int]:
-        return self.W.shape
-
 
 @dataclass(frozen=True)
 class Forward:

@@ -7,6 +7,7 @@ through ``fmt`` or ``show``.
 
 from __future__ import annotations
 
+import contextlib
 import html
 from collections.abc import Mapping
 
@@ -127,37 +128,30 @@ def _is_number(v) -> bool:
     return isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, (bool, np.bool_))
 
 
-class expect_error:
+def expect_error(*types: type[BaseException], contains: str | None = None, show_message: bool = True):
     """A ``with`` block that must raise one of ``types``; prints ``TypeName: first line of message``.
 
-    Use it for cells that demonstrate an error: the notebook records a short, path-free line instead
-    of a traceback, and the cell fails if the error does not happen. ``contains`` (if given) must
-    occur in the message; ``show_message=False`` prints only the type, for messages that change
-    between library releases.
+    For cells that demonstrate an error: the notebook records a short, path-free line instead of a
+    traceback, and the cell fails if the error does not happen. ``contains`` (if given) must occur
+    in the message; ``show_message=False`` prints only the type, for messages that change between
+    library releases.
     """
+    if not types:
+        raise ValueError("types is empty, expected at least one exception class")
+    for i, t in enumerate(types):
+        if not (isinstance(t, type) and issubclass(t, BaseException)):
+            raise TypeError(f"types[{i}] is {t!r}, expected an exception class such as ValueError")
+    return _expecting(types, contains, show_message)
 
-    def __init__(self, *types: type[BaseException], contains: str | None = None, show_message: bool = True):
-        if not types:
-            raise ValueError("types is empty, expected at least one exception class")
-        for i, t in enumerate(types):
-            if not (isinstance(t, type) and issubclass(t, BaseException)):
-                raise TypeError(f"types[{i}] is {t!r}, expected an exception class such as ValueError")
-        self.types, self.contains, self.show_message = types, contains, show_message
-        self.error: BaseException | None = None
 
-    def __enter__(self) -> expect_error:
-        return self
-
-    def __exit__(self, kind, error, traceback) -> bool:
-        if error is None:
-            names = ", ".join(t.__name__ for t in self.types)
-            raise AssertionError(f"expected {names}, but the block ran without error")
-        if not isinstance(error, self.types):
-            return False  # an unexpected error propagates
-        message = str(error).strip()
-        if self.contains is not None and self.contains not in message:
-            raise AssertionError(f"{type(error).__name__} message lacks {self.contains!r}: {message}")
-        first_line = message.splitlines()[0] if message else ""
-        print(f"{type(error).__name__}: {first_line}" if self.show_message else f"{type(error).__name__} raised")
-        self.error = error
-        return True
+@contextlib.contextmanager
+def _expecting(types, contains, show_message):
+    try:
+        yield
+    except types as error:
+        message, kind = str(error).strip(), type(error).__name__
+        if contains is not None and contains not in message:
+            raise AssertionError(f"{kind} message lacks {contains!r}: {message}") from error
+        print(f"{kind}: {message.splitlines()[0] if message else ''}" if show_message else f"{kind} raised")
+    else:
+        raise AssertionError(f"expected {', '.join(t.__name__ for t in types)}, but the block ran without error")
